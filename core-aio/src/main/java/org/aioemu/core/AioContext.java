@@ -1,0 +1,109 @@
+package org.aioemu.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A completion domain of one process: requests submitted here are delivered to its sink, and at
+ * most {@link #capacity()} of them may be admitted and not yet released. Linux gives a program
+ * one per io_setup; FreeBSD's ABI uses one per process.
+ */
+public final class AioContext {
+    private final AioProcess process;
+    private final int capacity;
+    private final CompletionSink sink;
+    final AtomicInteger inUse = new AtomicInteger();
+    private boolean closed;    // guarded by this
+    private boolean settled;   // slots given back at close; guarded by this
+
+    AioContext(AioProcess process, int capacity, CompletionSink sink) {
+        if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1: " + capacity);
+        this.process = process;
+        this.capacity = capacity;
+        this.sink = sink;
+    }
+
+    public AioProcess process() { return process; }
+    public int capacity() { return capacity; }
+    public CompletionSink sink() { return sink; }
+
+    /** Requests admitted here and not yet released. */
+    public int inUse() { return inUse.get(); }
+
+    public synchronized boolean isClosed() { return closed; }
+
+    /**
+     * Submits one request. It is refused (nothing admitted) with EAGAIN when a limit is reached,
+     * with the host's error (EBADF...) when its fd cannot be used, and with EINVAL once the context
+     * is destroyed or the process exits. Once accepted it completes exactly once through the sink.
+     */
+    public void submit(Request r) throws AioException {
+        process.system().life.submit(this, List.of(r));
+    }
+
+    /** Submits all requests or none (limits are reserved for the whole batch at once). */
+    public void submitAll(List<Request> batch) throws AioException {
+        if (!batch.isEmpty()) process.system().life.submit(this, batch);
+    }
+
+    /** Cancels one request of this context: queued and readiness-waiting ones can be, running ones not. */
+    public CancelOutcome cancel(Request r) {
+        if (r.context != this) throw new IllegalArgumentException("request belongs to another context: " + r);
+        return process.system().life.cancel(r);
+    }
+
+    /**
+     * Gives a completed request's slot back (the ABI reaped it). Idempotent; a request still in
+     * flight cannot be released.
+     */
+    public void release(Request r) {
+        if (r.context != this) throw new IllegalArgumentException("request belongs to another context: " + r);
+        if (!r.isFinished()) throw new IllegalStateException("request still in flight: " + r);
+        synchronized (this) {
+            if (!closed && r.markReleased()) Admission.release(this, 1);
+        }
+    }
+
+    /**
+     * Destroys the context as the policy says (Linux io_destroy is CANCEL_THEN_DRAIN: cancel what
+     * can be, wait for the rest). Afterwards submits are refused; unreleased slots are given back.
+     */
+    public boolean destroy(ExitPolicy policy, Duration deadline) {
+        synchronized (this) {
+            closed = true;
+        }
+        boolean ok = switch (policy) {
+            case DETACH -> true;
+            case DRAIN -> process.awaitWhere(r -> r.context == this, deadline);
+            case CANCEL_THEN_DRAIN -> {
+                process.cancelWhere(r -> r.context == this);
+                yield process.awaitWhere(r -> r.context == this, deadline);
+            }
+        };
+        closeQuietly();
+        return ok;
+    }
+
+    /**
+     * Closes the context and gives back every slot not held by a request still in flight. A
+     * request that completes afterwards gives its own back (see {@link #delivered}); release()
+     * after close is a no-op, so nothing is given back twice.
+     */
+    synchronized void closeQuietly() {
+        if (settled) return;
+        settled = true;
+        closed = true;
+        process.forget(this);
+        int inFlight = 0;
+        for (Request r : process.outstanding) if (r.context == this && !r.delivered) inFlight++;
+        int give = inUse.get() - inFlight;
+        if (give > 0) Admission.release(this, give);
+    }
+
+    /** Marks r delivered; if the context is already closed, r's slot goes back at once. */
+    synchronized void delivered(Request r) {
+        r.delivered = true;
+        if (closed && r.markReleased()) Admission.release(this, 1);
+    }
+}

@@ -1,0 +1,15 @@
+package org.aioemu.core;
+
+/** How a request reached its completion; reported per request and counted in {@link CoreStats}. */
+public enum CompletionPath {
+    /** The submitting thread completed it with a non-blocking attempt (the fast path, IOF_QUICK). */
+    INLINE,
+    /** The submitting thread ran it to the end, blocking if it had to (Linux buffered I/O in io_submit). */
+    CALLER,
+    /** A thread of the worker pool ran it (VFS work that may block). */
+    WORKER,
+    /** It waited for readiness holding no thread, and the poller resumed and completed it. */
+    CONTINUATION,
+    /** It was cancelled before it ran. */
+    CANCELLED
+}

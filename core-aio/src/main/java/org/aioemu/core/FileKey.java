@@ -1,0 +1,20 @@
+package org.aioemu.core;
+
+import org.aioemu.core.host.FdInfo;
+import org.aioemu.core.host.HostConstants;
+
+/**
+ * Names an open file independently of the fd number that reaches it, so that per-file order
+ * survives a close() and a reuse of the number. A pipe's two ends share one inode, so the access
+ * mode is part of the name: the read end and the write end wait in different places.
+ */
+record FileKey(long dev, long ino, int accessMode) {
+    /** The file itself, whatever the access mode (for ordering that concerns the file's data). */
+    static FileKey fileOf(FdInfo info) {
+        return new FileKey(info.dev(), info.ino(), -1);
+    }
+
+    static FileKey of(FdInfo info) {
+        return new FileKey(info.dev(), info.ino(), info.statusFlags() & HostConstants.O_ACCMODE);
+    }
+}

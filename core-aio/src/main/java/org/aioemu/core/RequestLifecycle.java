@@ -1,0 +1,252 @@
+package org.aioemu.core;
+
+import java.util.List;
+
+import org.aioemu.core.Request.Option;
+import org.aioemu.core.Request.State;
+import org.aioemu.core.host.FdInfo;
+import org.aioemu.core.host.FdKind;
+import org.aioemu.core.host.HostConstants;
+import org.aioemu.core.host.HostIo;
+
+/**
+ * A request's life in one place, as vfs_aio.c tells a job's: admission, the non-blocking first
+ * attempt, the three ways on (caller, worker pool, readiness), cancellation and the single
+ * completion. Whoever moves a request out of NEW, QUEUED or WAITING owns it until it delivers
+ * the completion; the state CAS decides every race between completing and cancelling.
+ */
+final class RequestLifecycle {
+    private final AioSystem system;
+
+    RequestLifecycle(AioSystem system) {
+        this.system = system;
+    }
+
+    // ---- submission -------------------------------------------------------------------------
+
+    /** Validates and admits every request, all or none, then starts each in order. */
+    void submit(AioContext ctx, List<Request> batch) throws AioException {
+        AioProcess proc = ctx.process();
+        for (Request r : batch) validate(ctx, r);
+        try {
+            Admission.reserve(ctx, batch.size());
+        } catch (AioException e) {
+            system.stats.refused.add(batch.size());
+            throw e;
+        }
+        for (Request r : batch) {
+            r.context = ctx;
+            r.seq = system.nextSeq();
+            r.submitNanos = System.nanoTime();
+            proc.outstanding.add(r);
+            if (proc.syncOrdering() && r.op.isReadWrite()) proc.barriers.started(r);
+            system.stats.submitted.increment();
+        }
+        for (Request r : batch) start(r);
+    }
+
+    private void validate(AioContext ctx, Request r) throws AioException {
+        if (r.state() != State.NEW || r.context != null) {
+            throw new IllegalStateException("a request is submitted once: " + r);
+        }
+        if (ctx.isClosed()) throw new AioException(AioError.EINVAL, "context is destroyed");
+        if (ctx.process().inRundown()) throw new AioException(AioError.EINVAL, "process is exiting");
+        if (r.op == Request.Op.NOOP || r.fdInfo != null) return;
+        int[] errno = new int[1];
+        FdInfo info = FdInfo.probeOrNull(r.fd, errno);
+        if (info == null) {
+            throw new AioException(AioError.fromHost(errno[0]), "fd " + r.fd + " cannot be used");
+        }
+        r.fdInfo = info;
+    }
+
+    private void start(Request r) {
+        switch (r.op) {
+            case NOOP -> complete(r, 0, CompletionPath.INLINE);
+            case POLL -> startPoll(r);
+            case FSYNC, FDATASYNC -> {
+                AioProcess proc = r.process();
+                if (r.has(Option.ORDERED_SYNC) && proc.syncOrdering() && proc.barriers.mustWait(r)) {
+                    system.stats.parked.increment();   // released by SyncBarriers when the last earlier request ends
+                } else {
+                    toWorker(r);
+                }
+            }
+            default -> startReadWrite(r);
+        }
+    }
+
+    private void startReadWrite(Request r) {
+        FdKind kind = r.fdInfo.kind();
+        boolean nowait = (r.rwFlags & HostConstants.RWF_NOWAIT) != 0;
+        if (readinessDriven(kind)) {
+            if (system.continuations.hasWaiters(r)) {   // per-direction FIFO: no overtaking parked requests
+                park(r);
+            } else if (r.has(Option.RUN_ON_CALLER) && !nowait) {
+                complete(r, HostOps.run(r, r.fd, kind, false), CompletionPath.CALLER);
+            } else {
+                long n = HostOps.attempt(r, r.fd, kind);
+                if (HostOps.wouldBlock(n) && !nowait) park(r);
+                else if (n > 0 && unfinishedWriteAll(r, n)) park(r);
+                else complete(r, n, CompletionPath.INLINE);
+            }
+            return;
+        }
+        if (nowait) {   // the program asked for one non-blocking try: its answer is the result
+            complete(r, HostOps.attempt(r, r.fd, kind), CompletionPath.INLINE);
+        } else if (r.has(Option.RUN_ON_CALLER) && !r.fdInfo.direct()) {
+            complete(r, HostOps.run(r, r.fd, kind, false), CompletionPath.CALLER);
+        } else if (r.has(Option.NO_FAST_PATH) || r.fdInfo.direct() || kind == FdKind.CHAR_DEVICE) {
+            toWorker(r);
+        } else {
+            long n = HostOps.attempt(r, r.fd, kind);
+            if (n == -HostOps.EAGAIN || n == -HostOps.EOPNOTSUPP) {
+                toWorker(r);              // not in the page cache, or no NOWAIT for this file: may block
+            } else if (n > 0 && r.op.isRead() && shortOfFileEnd(r, n)) {
+                r.progress = n;           // part was cached: the rest may block
+                toWorker(r);
+            } else {
+                complete(r, n, CompletionPath.INLINE);
+            }
+        }
+    }
+
+    /**
+     * Sockets and pipes, and anonymous-inode files (eventfd and friends), can wait for readiness;
+     * regular files and devices cannot (epoll refuses them), so they go to workers.
+     */
+    static boolean readinessDriven(FdKind kind) {
+        return kind.isStream() || kind == FdKind.OTHER;
+    }
+
+    /** A NOWAIT read that stopped before both the request's end and the file's end (as seen at submit). */
+    private static boolean shortOfFileEnd(Request r, long n) {
+        return n < r.length() && r.offset + n < r.fdInfo.size();
+    }
+
+    private static boolean unfinishedWriteAll(Request r, long n) {
+        if (!r.op.isWrite() || !r.has(Option.WRITE_ALL)) return false;
+        if (r.progress + n >= r.length()) return false;
+        r.progress += n;
+        return true;
+    }
+
+    private void startPoll(Request r) {
+        int want = r.pollEvents | HostConstants.POLLERR | HostConstants.POLLHUP;
+        int revents = HostIo.pollOne(r.fd, (short) want, 0);
+        if (revents < 0) {
+            complete(r, revents, CompletionPath.INLINE);
+        } else if ((revents & want) != 0) {
+            complete(r, revents & want, CompletionPath.INLINE);   // ready now: ready ∩ asked (Linux aio_poll)
+        } else {
+            park(r);
+        }
+    }
+
+    private void park(Request r) {
+        system.stats.parked.increment();
+        long rc = system.continuations.park(r);
+        if (rc < 0) complete(r, rc, CompletionPath.INLINE);   // could not take a reference to the file
+    }
+
+    /** Hands a request to the worker pool holding its own reference to the file (the kernel's fget). */
+    void toWorker(Request r) {
+        int own = HostIo.dup(r.fd);
+        r.ownFd = own;   // if dup failed (EMFILE) the worker uses the program's fd itself
+        r.setState(State.QUEUED);
+        system.workers.enqueue(r);
+    }
+
+    /** Called on a worker thread that won the QUEUED→RUNNING race. */
+    void runOnWorker(Request r) {
+        int fd = r.ownFd >= 0 ? r.ownFd : r.fd;
+        complete(r, HostOps.run(r, fd, r.fdInfo.kind(), true), CompletionPath.WORKER);
+    }
+
+    // ---- completion -------------------------------------------------------------------------
+
+    /**
+     * Records a host result (count, poll mask or -errno) for a request this thread owns and
+     * delivers it. Bytes already moved win over a later error: a socket write that sent half and
+     * then hit EPIPE reports the half, as both kernels do.
+     */
+    void complete(Request r, long hostResult, CompletionPath path) {
+        if (hostResult >= 0) {
+            r.result = r.progress + hostResult;
+            r.error = null;
+        } else if (r.progress > 0) {
+            r.result = r.progress;
+            r.error = null;
+        } else {
+            r.result = 0;
+            r.error = AioError.fromHost((int) -hostResult);
+        }
+        r.setState(State.DONE);
+        deliver(r, path);
+    }
+
+    /** Completes a request this thread took out of QUEUED or WAITING by a cancel. */
+    void completeCancelled(Request r) {
+        if (r.progress > 0) {
+            r.result = r.progress;
+            r.error = null;
+            r.setState(State.DONE);
+            deliver(r, CompletionPath.CONTINUATION);
+        } else {
+            r.result = 0;
+            r.error = AioError.ECANCELED;
+            r.setState(State.CANCELLED);
+            deliver(r, CompletionPath.CANCELLED);
+        }
+    }
+
+    private void deliver(Request r, CompletionPath path) {
+        r.path = path;
+        r.completeNanos = System.nanoTime();
+        if (r.ownFd >= 0) {
+            HostIo.close(r.ownFd);
+            r.ownFd = -1;
+        }
+        AioProcess proc = r.process();
+        system.stats.count(path);
+        try {
+            r.context.sink().completed(r);
+        } catch (RuntimeException | Error e) {
+            system.sinkFailed(r, e);   // a broken sink must not take a worker or the poller down
+        }
+        r.context.delivered(r);
+        if (proc.syncOrdering() && r.op.isReadWrite()) {
+            for (Request fsync : proc.barriers.finished(r)) {
+                if (fsync.transition(State.WAITING, State.NEW)) toWorker(fsync);
+            }
+        }
+        proc.finished(r);
+    }
+
+    // ---- cancellation -----------------------------------------------------------------------
+
+    CancelOutcome cancel(Request r) {
+        if (r.isFinished()) return CancelOutcome.ALL_DONE;
+        switch (r.state()) {
+            case QUEUED -> {
+                if (r.transition(State.QUEUED, State.CANCELLED)) {   // the worker that finds it skips it
+                    completeCancelled(r);
+                    return CancelOutcome.CANCELED;
+                }
+            }
+            case WAITING -> {
+                if (r.op.isSync()) {
+                    if (r.process().barriers.withdraw(r) && r.transition(State.WAITING, State.CANCELLED)) {
+                        completeCancelled(r);
+                        return CancelOutcome.CANCELED;
+                    }
+                } else {
+                    CancelOutcome o = system.continuations.cancel(r);
+                    if (o != null) return o;
+                }
+            }
+            default -> { }
+        }
+        return r.isFinished() ? CancelOutcome.ALL_DONE : CancelOutcome.NOT_CANCELED;
+    }
+}

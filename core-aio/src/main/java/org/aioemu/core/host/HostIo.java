@@ -1,0 +1,519 @@
+package org.aioemu.core.host;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.util.Objects;
+
+/**
+ * Raw libc calls through FFM downcalls.
+ *
+ * <p>Every method returns the call's non-negative result, or the <em>negative</em> host errno on
+ * failure (the io_uring / Netty convention), so a failed call costs no exception and the caller
+ * decides what an errno means (including whether EINTR is worth a retry: nothing retries here).
+ *
+ * <p>Buffers must be native segments. A byte count larger than its segment is rejected with
+ * {@link IndexOutOfBoundsException}: libc trusts the count, so the segment's bounds are the only
+ * guard against writing past the caller's memory. Addresses inside an iovec array are raw and are
+ * not checked.
+ */
+@SuppressWarnings("restricted") // binding libc is this class's whole purpose
+public final class HostIo {
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+            CAPTURE_LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+
+    // errno lands in a segment handed to each call; sharing one segment would let a thread read
+    // another thread's errno, so each thread gets its own, freed with the thread.
+    private static final ThreadLocal<MemorySegment> CAPTURE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    // Out-parameters of fixed, small size (int[2], pollfd, epoll_event, rlimit, eventfd counter)
+    // reuse one per-thread scratch area instead of an arena per call; none of them nests.
+    private static final long SCRATCH_SIZE = 16;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 8));
+
+    // <sys/resource.h>
+    private static final int RLIMIT_NOFILE = 7;
+    // <sys/stat.h>: the struct stat version __fxstat expects on x86_64
+    private static final int STAT_VER_LINUX = 1;
+
+    private static final MethodHandle PREAD = downcall("pread", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PWRITE = downcall("pwrite", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PREADV = downcall("preadv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle PWRITEV = downcall("pwritev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle PREADV2 =
+            downcall("preadv2", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle PWRITEV2 =
+            downcall("pwritev2", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle READ = downcall("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle WRITE = downcall("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle READV = downcall("readv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle WRITEV = downcall("writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle RECV = downcall("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle SEND = downcall("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle FSYNC = downcall("fsync", JAVA_INT, JAVA_INT);
+    private static final MethodHandle FDATASYNC = downcall("fdatasync", JAVA_INT, JAVA_INT);
+    private static final MethodHandle CLOSE = downcall("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle DUP = downcall("dup", JAVA_INT, JAVA_INT);
+    // int fcntl(int fd, int cmd, ...) and int open(const char *path, int flags, ...)
+    private static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle FTRUNCATE = downcall("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle PIPE2 = downcall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle SOCKETPAIR =
+            downcall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle GETPID = downcall("getpid", JAVA_INT);
+    // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
+    private static final MethodHandle POLL = downcall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    private static final MethodHandle FSTAT = fstatHandle();
+    private static final MethodHandle GETRLIMIT = downcall("getrlimit", JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle SETRLIMIT = downcall("setrlimit", JAVA_INT, JAVA_INT, ADDRESS);
+
+    private HostIo() {}
+
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        checkBuffer(buf, count);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PREAD.invokeExact(cs, fd, buf, count, offset), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        checkBuffer(buf, count);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PWRITE.invokeExact(cs, fd, buf, count, offset), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long preadv(int fd, MemorySegment iov, int iovcnt, long offset) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PREADV.invokeExact(cs, fd, iov, iovcnt, offset), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long pwritev(int fd, MemorySegment iov, int iovcnt, long offset) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PWRITEV.invokeExact(cs, fd, iov, iovcnt, offset), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code offset} -1 means the file position, as for read(2). {@code flags} are RWF_*. */
+    public static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PREADV2.invokeExact(cs, fd, iov, iovcnt, offset, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code offset} -1 means the file position, as for write(2). {@code flags} are RWF_*. */
+    public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PWRITEV2.invokeExact(cs, fd, iov, iovcnt, offset, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long read(int fd, MemorySegment buf, long count) {
+        checkBuffer(buf, count);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) READ.invokeExact(cs, fd, buf, count), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long write(int fd, MemorySegment buf, long count) {
+        checkBuffer(buf, count);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) WRITE.invokeExact(cs, fd, buf, count), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long readv(int fd, MemorySegment iov, int iovcnt) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) READV.invokeExact(cs, fd, iov, iovcnt), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long writev(int fd, MemorySegment iov, int iovcnt) {
+        checkIovec(iov, iovcnt);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) WRITEV.invokeExact(cs, fd, iov, iovcnt), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code flags} are MSG_*; MSG_DONTWAIT makes one call non-blocking without touching the fd. */
+    public static long recv(int fd, MemorySegment buf, long len, int flags) {
+        checkBuffer(buf, len);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) RECV.invokeExact(cs, fd, buf, len, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Pass MSG_NOSIGNAL unless the process should die of SIGPIPE on a closed peer. */
+    public static long send(int fd, MemorySegment buf, long len, int flags) {
+        checkBuffer(buf, len);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) SEND.invokeExact(cs, fd, buf, len, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fsync(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FSYNC.invokeExact(cs, fd), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int fdatasync(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FDATASYNC.invokeExact(cs, fd), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Never retry on -EINTR: Linux has already released the fd, and it may be someone else's now. */
+    public static int close(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) CLOSE.invokeExact(cs, fd), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int dup(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) DUP.invokeExact(cs, fd), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** For commands with an int argument or none (then {@code arg} is ignored by the kernel). */
+    public static int fcntl(int fd, int cmd, int arg) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FCNTL.invokeExact(cs, fd, cmd, arg), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int ftruncate(int fd, long length) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FTRUNCATE.invokeExact(cs, fd, length), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int open(String path, int flags, int mode) {
+        MemorySegment cs = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return result((int) OPEN.invokeExact(cs, arena.allocateFrom(path), flags, mode), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** On success fills {@code fds[0]} (read end) and {@code fds[1]} (write end). */
+    public static int pipe2(int[] fds, int flags) {
+        checkPair(fds);
+        MemorySegment cs = CAPTURE.get();
+        MemorySegment out = SCRATCH.get();
+        int rc;
+        try {
+            rc = result((int) PIPE2.invokeExact(cs, out, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return copyPair(rc, out, fds);
+    }
+
+    /** On success fills {@code fds[0]} and {@code fds[1]}. */
+    public static int socketpair(int domain, int type, int protocol, int[] fds) {
+        checkPair(fds);
+        MemorySegment cs = CAPTURE.get();
+        MemorySegment out = SCRATCH.get();
+        int rc;
+        try {
+            rc = result((int) SOCKETPAIR.invokeExact(cs, domain, type, protocol, out), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return copyPair(rc, out, fds);
+    }
+
+    public static int shutdown(int fd, int how) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SHUTDOWN.invokeExact(cs, fd, how), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(int initval, int flags) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) EVENTFD.invokeExact(cs, initval, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getpid() {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) GETPID.invokeExact(cs), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pollfds} is a {@link PollFd} array of at least {@code nfds} entries. */
+    public static int poll(MemorySegment pollfds, int nfds, int timeoutMillis) {
+        Objects.checkFromIndexSize(0L, nfds * PollFd.LAYOUT.byteSize(), pollfds.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) POLL.invokeExact(cs, pollfds, (long) nfds, timeoutMillis), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Polls one fd; returns its revents (0 on timeout) or -errno. */
+    public static int pollOne(int fd, short events, int timeoutMillis) {
+        MemorySegment pfd = SCRATCH.get();
+        PollFd.set(pfd, 0, fd, events);
+        int rc = poll(pfd, 1, timeoutMillis);
+        return rc <= 0 ? rc : Short.toUnsignedInt(PollFd.revents(pfd, 0));
+    }
+
+    public static int epollCreate1(int flags) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(cs, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code events} is an EPOLL* mask; {@code data} comes back unchanged from {@link #epollWait}. */
+    public static int epollCtl(int epfd, int op, int fd, int events, long data) {
+        MemorySegment ev = SCRATCH.get();
+        EpollEvent.set(ev, 0, events, data);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(cs, epfd, op, fd, ev), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code events} is an {@link EpollEvent} array of at least {@code maxEvents} entries. */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        Objects.checkFromIndexSize(0L, maxEvents * EpollEvent.LAYOUT.byteSize(), events.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) EPOLL_WAIT.invokeExact(cs, epfd, events, maxEvents, timeoutMillis), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code statBuf} holds a {@link Stat#LAYOUT}. */
+    public static int fstat(int fd, MemorySegment statBuf) {
+        checkBuffer(statBuf, Stat.LAYOUT.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FSTAT.invokeExact(cs, fd, statBuf), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Reads an eventfd's counter (resetting it, or decrementing by one under EFD_SEMAPHORE).
+     * A counter of 2^63 or more would read as negative; eventfd users never get near that.
+     */
+    public static long readEventfd(int fd) {
+        MemorySegment counter = SCRATCH.get();
+        long rc = read(fd, counter, Long.BYTES);
+        return rc < 0 ? rc : counter.get(JAVA_LONG, 0);
+    }
+
+    /** Adds {@code value} to an eventfd's counter; returns 0 or -errno. */
+    public static int writeEventfd(int fd, long value) {
+        MemorySegment counter = SCRATCH.get();
+        counter.set(JAVA_LONG, 0, value);
+        long rc = write(fd, counter, Long.BYTES);
+        return rc < 0 ? (int) rc : 0;
+    }
+
+    /** Sets or clears O_NONBLOCK on the open file description (shared by every dup of the fd). */
+    public static int setNonBlocking(int fd, boolean on) {
+        int flags = fcntl(fd, HostConstants.F_GETFL, 0);
+        if (flags < 0) return flags;
+        int wanted = on ? flags | HostConstants.O_NONBLOCK : flags & ~HostConstants.O_NONBLOCK;
+        if (wanted == flags) return 0;
+        return fcntl(fd, HostConstants.F_SETFL, wanted);
+    }
+
+    /**
+     * Fills {@code curMax[0]} with the soft and {@code curMax[1]} with the hard RLIMIT_NOFILE;
+     * RLIM_INFINITY reads as -1.
+     */
+    public static int getrlimitNofile(long[] curMax) {
+        if (curMax.length < 2) throw new IllegalArgumentException("need 2 slots, got " + curMax.length);
+        // struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };  rlim_t is unsigned long
+        MemorySegment rlim = SCRATCH.get();
+        MemorySegment cs = CAPTURE.get();
+        int rc;
+        try {
+            rc = result((int) GETRLIMIT.invokeExact(cs, RLIMIT_NOFILE, rlim), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (rc == 0) {
+            curMax[0] = rlim.get(JAVA_LONG, 0);
+            curMax[1] = rlim.get(JAVA_LONG, 8);
+        }
+        return rc;
+    }
+
+    public static int setrlimitNofile(long cur, long max) {
+        MemorySegment rlim = SCRATCH.get();
+        rlim.set(JAVA_LONG, 0, cur);
+        rlim.set(JAVA_LONG, 8, max);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SETRLIMIT.invokeExact(cs, RLIMIT_NOFILE, rlim), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // libc reports failure as -1 and leaves the reason in errno; fold the two into one value.
+    private static long result(long rc, MemorySegment cs) {
+        return rc == -1 ? -cs.get(JAVA_INT, ERRNO_OFFSET) : rc;
+    }
+
+    private static int result(int rc, MemorySegment cs) {
+        return rc == -1 ? -cs.get(JAVA_INT, ERRNO_OFFSET) : rc;
+    }
+
+    // invokeExact declares Throwable but a downcall throws nothing checked; pass through the
+    // unchecked failures the linker does raise (e.g. a segment whose arena is closed) unchanged.
+    private static Error unexpected(Throwable t) {
+        if (t instanceof RuntimeException e) throw e;
+        return t instanceof Error e ? e : new AssertionError(t);
+    }
+
+    private static void checkBuffer(MemorySegment buf, long count) {
+        Objects.checkFromIndexSize(0L, count, buf.byteSize());
+    }
+
+    private static void checkIovec(MemorySegment iov, int iovcnt) {
+        // A negative or oversized iovcnt is left to the kernel (EINVAL); only the array must fit.
+        if (iovcnt > 0) checkBuffer(iov, iovcnt * IoVec.LAYOUT.byteSize());
+    }
+
+    private static void checkPair(int[] fds) {
+        if (fds.length < 2) throw new IllegalArgumentException("need 2 slots, got " + fds.length);
+    }
+
+    private static int copyPair(int rc, MemorySegment out, int[] fds) {
+        if (rc == 0) {
+            fds[0] = out.get(JAVA_INT, 0);
+            fds[1] = out.get(JAVA_INT, 4);
+        }
+        return rc;
+    }
+
+    private static MethodHandle downcall(String name, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static MethodHandle variadic(String name, int firstVariadic, MemoryLayout ret, MemoryLayout... args) {
+        return LINKER.downcallHandle(symbol(name), FunctionDescriptor.of(ret, args),
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(firstVariadic));
+    }
+
+    private static MemorySegment symbol(String name) {
+        return LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+    }
+
+    // glibc before 2.33 exports fstat only as the inline wrapper around __fxstat(ver, fd, buf).
+    private static MethodHandle fstatHandle() {
+        if (LINKER.defaultLookup().find("fstat").isPresent()) {
+            return downcall("fstat", JAVA_INT, JAVA_INT, ADDRESS);
+        }
+        MethodHandle fxstat = downcall("__fxstat", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+        return MethodHandles.insertArguments(fxstat, 1, STAT_VER_LINUX);
+    }
+}
