@@ -81,6 +81,14 @@ public final class HostConstants {
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
 
+    // <sys/mman.h>
+    public static final int PROT_NONE = 0;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+
     // <sys/stat.h> (<bits/stat.h>): st_mode file type bits
     public static final int S_IFMT = 0170000;
     public static final int S_IFSOCK = 0140000;

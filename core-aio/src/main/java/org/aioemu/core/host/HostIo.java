@@ -86,6 +86,16 @@ public final class HostIo {
     private static final MethodHandle FSTAT = fstatHandle();
     private static final MethodHandle GETRLIMIT = downcall("getrlimit", JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SETRLIMIT = downcall("setrlimit", JAVA_INT, JAVA_INT, ADDRESS);
+    // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off); int munmap(...); int mprotect(...)
+    private static final MethodHandle MMAP = downcall("mmap", JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
+    private static final MethodHandle MUNMAP = downcall("munmap", JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle MPROTECT = downcall("mprotect", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    // ssize_t process_vm_readv(pid_t, const struct iovec *local, unsigned long liovcnt,
+    //                          const struct iovec *remote, unsigned long riovcnt, unsigned long flags)
+    private static final MethodHandle PROCESS_VM_READV =
+            downcall("process_vm_readv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle PROCESS_VM_WRITEV =
+            downcall("process_vm_writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
 
     private HostIo() {}
 
@@ -319,6 +329,55 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) EVENTFD.invokeExact(cs, initval, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** mmap(2) returning the address as a raw long (tests build read-only or unmapped pages with it), or -errno. */
+    public static long mmap(long addr, long len, int prot, int flags, int fd, long off) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            long p = (long) MMAP.invokeExact(cs, addr, len, prot, flags, fd, off);
+            return result(p, cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int munmap(long addr, long len) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) MUNMAP.invokeExact(cs, addr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int mprotect(long addr, long len, int prot) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) MPROTECT.invokeExact(cs, addr, len, prot), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** process_vm_readv(2): copies between processes (or within this one) without faulting: EFAULT instead. */
+    public static long processVmReadv(int pid, MemorySegment localIov, long liovcnt, MemorySegment remoteIov, long riovcnt) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PROCESS_VM_READV.invokeExact(cs, pid, localIov, liovcnt, remoteIov, riovcnt, 0L), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** process_vm_writev(2), the copy-out twin of {@link #processVmReadv}. */
+    public static long processVmWritev(int pid, MemorySegment localIov, long liovcnt, MemorySegment remoteIov, long riovcnt) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) PROCESS_VM_WRITEV.invokeExact(cs, pid, localIov, liovcnt, remoteIov, riovcnt, 0L), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }
