@@ -96,6 +96,10 @@ public final class HostIo {
             downcall("process_vm_readv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle PROCESS_VM_WRITEV =
             downcall("process_vm_writev", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
+    // long syscall(long number, ...): everything after the number is variadic; all six argument
+    // registers are filled, and the kernel reads only as many as the call takes.
+    private static final MethodHandle SYSCALL = variadic("syscall", 1, JAVA_LONG,
+            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
 
     private HostIo() {}
 
@@ -378,6 +382,19 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((long) PROCESS_VM_WRITEV.invokeExact(cs, pid, localIov, liovcnt, remoteIov, riovcnt, 0L), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * syscall(2) for a system call libc does not wrap (the io_* family, say): {@code nr} is the
+     * x86_64 number, the arguments are raw register values (pointers as addresses).
+     */
+    public static long syscall6(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) SYSCALL.invokeExact(cs, nr, a1, a2, a3, a4, a5, a6), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -295,6 +295,13 @@ class HostIoTest {
     }
 
     @Test
+    void syscall6ReachesTheKernelAndReportsErrno() {
+        // x86_64 <asm/unistd_64.h>: close 3, getpid 39
+        assertEquals(HostIo.getpid(), HostIo.syscall6(39, 0, 0, 0, 0, 0, 0));
+        assertEquals(-EBADF, HostIo.syscall6(3, -1, 0, 0, 0, 0, 0));
+    }
+
+    @Test
     void countBeyondTheSegmentIsRejected() {
         MemorySegment small = arena.allocate(4);
         assertThrows(IndexOutOfBoundsException.class, () -> HostIo.read(0, small, 5));
