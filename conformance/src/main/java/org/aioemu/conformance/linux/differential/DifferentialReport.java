@@ -1,0 +1,134 @@
+package org.aioemu.conformance.linux.differential;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a differential run: what was compared, what agreed, and every disagreement,
+ * each with the three numbers that reproduce it (seed, sequence, step) and, for the first
+ * few sequences that disagree, the sequence's listing.
+ */
+public final class DifferentialReport {
+    private static final int LISTINGS = 5;
+
+    private final String oracle;
+    private final String candidate;
+    private final Profile profile;
+    private final long seed;
+    private final int first;
+    private final List<KnownDifference> known;
+    private int sequences;
+    private long calls;
+    private long events;
+    private long checks;
+    private long variances;
+    private final List<Difference> unexplained = new ArrayList<>();
+    private final Map<KnownDifference, Integer> explained = new LinkedHashMap<>();
+    private final List<String> listings = new ArrayList<>();
+    private String aborted;
+    private Duration elapsed = Duration.ZERO;
+    private Duration cpu = Duration.ZERO;
+
+    DifferentialReport(String oracle, String candidate, Profile profile, long seed, int first, List<KnownDifference> known) {
+        this.oracle = oracle;
+        this.candidate = candidate;
+        this.profile = profile;
+        this.seed = seed;
+        this.first = first;
+        this.known = known;
+    }
+
+    void add(Sequence seq, Comparison c) {
+        sequences++;
+        calls += c.calls;
+        events += c.events;
+        checks += c.checks;
+        variances += c.orderVariances;
+        int firstStep = Integer.MAX_VALUE;
+        for (Difference d : c.differences) {
+            KnownDifference k = known.stream().filter(x -> x.matches().test(d)).findFirst().orElse(null);
+            if (k != null) {
+                explained.merge(k, 1, Integer::sum);
+            } else {
+                unexplained.add(d);
+                firstStep = Math.min(firstStep, d.step() < 0 ? seq.steps().size() : d.step());
+            }
+        }
+        if (firstStep != Integer.MAX_VALUE && listings.size() < LISTINGS) listings.add(seq.describe(firstStep));
+    }
+
+    void abort(Sequence seq, String why) {
+        aborted = seq == null ? why : "sequence " + seq.index() + ": " + why;
+        if (seq != null) listings.add(seq.describe(-1));
+    }
+
+    void finish(Duration wall, Duration processCpu) {
+        elapsed = wall;
+        cpu = processCpu;
+    }
+
+    public int sequences() {
+        return sequences;
+    }
+
+    public long calls() {
+        return calls;
+    }
+
+    public long events() {
+        return events;
+    }
+
+    public List<Difference> unexplained() {
+        return unexplained;
+    }
+
+    /** True if every check agreed or is a listed, explained difference, and nothing hung. */
+    public boolean clean() {
+        return unexplained.isEmpty() && aborted == null;
+    }
+
+    public String summary() {
+        StringBuilder b = new StringBuilder();
+        long disagreed = unexplained.size() + explained.values().stream().mapToLong(Integer::longValue).sum();
+        b.append("differential run: ").append(oracle).append(" (oracle) vs ").append(candidate)
+                .append(", ").append(profile).append(", seed ").append(seed).append(", sequences ")
+                .append(first).append("..").append(first + sequences - 1).append('\n');
+        b.append(String.format("  %d sequences, %d calls compared, %d events compared, %d checks: %d agreed, "
+                        + "%d order-only variances (tolerated, LNX-42), %d disagreed (%d explained, %d unexplained)%n",
+                sequences, calls, events, checks, checks - disagreed - variances, variances, disagreed,
+                disagreed - unexplained.size(), unexplained.size()));
+        double perThousand = sequences == 0 ? 0 : elapsed.toMillis() * 1000.0 / sequences / 1000.0;
+        b.append(String.format("  time %.1f s (%.1f s per 1,000 sequences; the process used %.1f s of CPU)%n",
+                elapsed.toMillis() / 1000.0, perThousand, cpu.toMillis() / 1000.0));
+        b.append(sequences > 0 && clean() ? "  100% agreement" : "  NOT in agreement").append('\n');
+        if (aborted != null) b.append("  ABORTED: ").append(aborted).append('\n');
+        for (Map.Entry<KnownDifference, Integer> e : explained.entrySet()) {
+            b.append("  known difference ").append(e.getKey().id()).append(" (").append(e.getValue())
+                    .append(" times): ").append(e.getKey().reason()).append('\n');
+        }
+        if (known.isEmpty()) b.append("  known differences allowed: none\n");
+        int shown = 0;
+        for (Difference d : unexplained) {
+            if (shown++ == 50) {
+                b.append("  ... and ").append(unexplained.size() - 50).append(" more\n");
+                break;
+            }
+            b.append("  DISAGREEMENT ").append(d).append('\n');
+            b.append("        reproduce: -Ddifferential.seed=").append(seed).append(" -Ddifferential.first=")
+                    .append(d.sequence()).append(" -Ddifferential.sequences=1\n");
+        }
+        for (String l : listings) b.append(l.indent(2));
+        return b.toString();
+    }
+
+    /** The generator's deliberate omissions, for the record. */
+    public static String avoided() {
+        StringBuilder b = new StringBuilder("the generator deliberately avoids:\n");
+        for (String a : SequenceGenerator.AVOIDS) b.append("  - ").append(a).append('\n');
+        return b.toString();
+    }
+}
