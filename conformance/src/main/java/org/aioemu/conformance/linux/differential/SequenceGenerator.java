@@ -312,7 +312,7 @@ public final class SequenceGenerator {
                 return pick(new Ptr[] {Ptr.NULL, Ptr.KERNEL, Ptr.unmapped(0), Ptr.unmapped(64)});
             } else if (w >= 96 && nextReadOnlySlot < ProgramMemory.READ_ONLY_SLOT0 + ProgramMemory.MAX_READ_ONLY_SLOTS) {
                 // the kernel cannot store aio_key there: EFAULT before the opcode runs (LNX-27)
-                IocbSpec s = legalize(freshIocb(nextReadOnlySlot), new Batch(), true);
+                IocbSpec s = legalize(freshIocb(nextReadOnlySlot), new Batch(), last);
                 if (s != null) {
                     nextReadOnlySlot++;
                     iocbs.add(s);
