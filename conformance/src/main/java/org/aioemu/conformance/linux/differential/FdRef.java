@@ -45,14 +45,6 @@ public enum FdRef {
         return object;
     }
 
-    public boolean isPipeRead() {
-        return this == PIPE_R || this == NPIPE_R;
-    }
-
-    public boolean isPipeWrite() {
-        return this == PIPE_W || this == NPIPE_W || this == BROKEN_W;
-    }
-
     public boolean isFile() {
         return this == FILE || this == FILE_RO || this == FILE_APPEND;
     }

@@ -74,10 +74,6 @@ public record IocbSpec(int slot, long data, int key, int rwFlags, int opcode, in
         return new IocbSpec(slot, data, key, rwFlags, opcode, reqprio, fd, buf, n, offset, reserved2, flags, resfd);
     }
 
-    public IocbSpec withResfd(FdRef newResfd) {
-        return new IocbSpec(slot, data, key, rwFlags, opcode, reqprio, fd, buf, nbytes, offset, reserved2, flags, newResfd);
-    }
-
     /** Bytes a read or write could move at most (0 when the count is invalid). */
     public long transferLength() {
         return switch (buf) {

@@ -52,11 +52,6 @@ public record Ptr(Kind kind, long offset) {
         return new Ptr(Kind.IOVECS, slot);
     }
 
-    /** True if the pointer can be read and written in full for {@code len} bytes. */
-    public boolean usable() {
-        return kind == Kind.DATA || kind == Kind.IOCB || kind == Kind.IOVECS;
-    }
-
     @Override
     public String toString() {
         return switch (kind) {
