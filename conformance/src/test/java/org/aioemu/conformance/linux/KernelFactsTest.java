@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * changes one of them, this fails first and says which LNX-n of reference/linux-aio.md no
  * longer holds.
  */
+@SuppressWarnings("restricted") // it reads the ring the kernel maps at the ctx address, as a C program would
 class KernelFactsTest {
     private static final long EINVAL = -Errno.EINVAL.intValue();
     private static final long EFAULT = -Errno.EFAULT.intValue();

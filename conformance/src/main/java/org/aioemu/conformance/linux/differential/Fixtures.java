@@ -123,7 +123,7 @@ public final class Fixtures implements AutoCloseable {
 
     /** Writes the letters of pattern {@code salt} for positions [from, from+len) at {@code dst}+{@code off}; len at most 8192. */
     static void pattern(MemorySegment dst, long off, int salt, long from, int len) {
-        MemorySegment.copy(LETTERS, (int) Math.floorMod(salt * 7L + from, 26), dst, ValueLayout.JAVA_BYTE, off, len);
+        MemorySegment.copy(LETTERS, Math.floorMod(salt * 7L + from, 26), dst, ValueLayout.JAVA_BYTE, off, len);
     }
 
     private static int check(int rc, String what) {

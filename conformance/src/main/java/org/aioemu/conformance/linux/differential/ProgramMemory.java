@@ -69,6 +69,7 @@ public final class ProgramMemory implements AutoCloseable {
     private final long base;
     private final MemorySegment mem;
 
+    @SuppressWarnings("restricted") // the segment covers exactly the mapping made here
     public ProgramMemory() {
         base = HostIo.mmap(0, SIZE, HostConstants.PROT_READ | HostConstants.PROT_WRITE,
                 HostConstants.MAP_PRIVATE | HostConstants.MAP_ANONYMOUS, -1, 0);
