@@ -113,9 +113,8 @@ public final class AioProcess {
                 yield awaitWhere(r -> true, deadline);
             }
         };
-        if (policy != ExitPolicy.DETACH) {
-            for (AioContext ctx : contexts) ctx.closeQuietly();
-        }
+        // Even a detached process is gone: its slots come back now, or as each request completes.
+        for (AioContext ctx : contexts) ctx.closeQuietly();
         system.forget(this);
         return ok;
     }
