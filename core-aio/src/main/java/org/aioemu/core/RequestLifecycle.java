@@ -230,8 +230,8 @@ final class RequestLifecycle {
         switch (r.state()) {
             case QUEUED -> {
                 if (r.transition(State.QUEUED, State.CANCELLED)) {   // the worker that finds it skips it
-                    completeCancelled(r);
-                    return CancelOutcome.CANCELED;
+                    completeCancelled(r);   // a read the fast path had partly served completes with that part
+                    return r.state() == State.CANCELLED ? CancelOutcome.CANCELED : CancelOutcome.NOT_CANCELED;
                 }
             }
             case WAITING -> {
