@@ -29,6 +29,7 @@ final class SyncBarriers {
 
     synchronized void started(Request rw) {
         files.computeIfAbsent(FileKey.fileOf(rw.fdInfo), k -> new PerFile()).pending.add(rw);
+        rw.syncTracked = true;
     }
 
     /** True if the fsync must wait; it is then WAITING and registered. */
