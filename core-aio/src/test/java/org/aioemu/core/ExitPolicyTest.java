@@ -220,4 +220,16 @@ class ExitPolicyTest {
         }
         assertEquals(0, sink.total());
     }
+
+    @Test
+    void detachGivesEverySlotBackOnceItsRequestsFinish() throws Exception {
+        sink = new RecordingSink(false);   // an exited program reaps nothing
+        scene(ExitPolicy.DETACH);
+        assertEquals(WRITES + 1, proc.queued());
+        assertTrue(proc.exit(ExitPolicy.DETACH, null));
+        blocker.release();
+        assertTrue(proc.awaitQuiescent(Harness.WAIT));
+        assertEquals(0, proc.queued(), "slots of a process that is gone");
+        assertEquals(0, h.sys.limits().queuedSystem(), "the system-wide count does not leak");
+    }
 }

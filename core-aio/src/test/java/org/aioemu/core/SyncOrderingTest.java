@@ -147,4 +147,20 @@ class SyncOrderingTest {
         sink.assertEachDeliveredOnce(List.of(running, fsync));
         assertTrue(sink.order().indexOf(fsync) < sink.order().indexOf(running));
     }
+
+    @Test
+    void switchingOrderingOffWhileARequestRunsStrandsNoLaterFsync() throws Exception {
+        PtyBlocker blocker = h.blocker();
+        Request running = blocker.read();
+        ctx.submit(running);
+        awaitState(running, State.RUNNING);
+        proc.setSyncOrdering(false);
+        blocker.release();
+        sink.awaitTotal(1);
+        proc.setSyncOrdering(true);
+        Request fsync = orderedFsync(blocker.master);
+        ctx.submit(fsync);
+        sink.awaitTotal(2);   // nothing earlier is in flight: it must not wait
+        assertEquals(CompletionPath.WORKER, fsync.path());
+    }
 }
