@@ -1,5 +1,6 @@
 package org.aioemu.core;
 
+import java.util.HashSet;
 import java.util.List;
 
 import org.aioemu.core.Request.Option;
@@ -27,6 +28,9 @@ final class RequestLifecycle {
     /** Validates and admits every request, all or none, then starts each in order. */
     void submit(AioContext ctx, List<Request> batch) throws AioException {
         AioProcess proc = ctx.process();
+        if (batch.size() > 1 && new HashSet<>(batch).size() != batch.size()) {   // identity: Request keeps Object.equals
+            throw new IllegalStateException("a request is submitted once, but a batch holds one twice");
+        }
         for (Request r : batch) validate(ctx, r);
         try {
             Admission.reserve(ctx, batch.size());
