@@ -208,4 +208,19 @@ class AdmissionLimitsTest {
         assertEquals(0, p.queued());
         assertEquals(0, h.sys.limits().queuedSystem());
     }
+
+    @Test
+    void aRequestTwiceInOneBatchIsRefusedAndNothingIsAdmitted() throws Exception {
+        AioContext ctx = h.process("p").newContext(8, unreaped);
+        Request twice = Request.noop();
+        Request other = Request.noop();
+        assertThrows(IllegalStateException.class, () -> ctx.submitAll(List.of(other, twice, twice)));
+        assertEquals(0, unreaped.total(), "no completion, let alone two for one request");
+        assertEquals(0, ctx.inUse());
+        assertNotAdmitted(twice);
+        assertNotAdmitted(other);
+        ctx.submit(twice);
+        assertThrows(IllegalStateException.class, () -> ctx.submit(twice), "and once submitted, never again");
+        assertEquals(1, unreaped.calls(twice));
+    }
 }

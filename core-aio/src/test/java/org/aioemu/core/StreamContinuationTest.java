@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.aioemu.core.Request.Option;
 import org.aioemu.core.Request.State;
+import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -244,5 +245,18 @@ class StreamContinuationTest {
         sink.awaitTotal(4);
         assertEquals(writes, sink.order());
         for (Request w : writes) assertEquals(size, w.result());
+    }
+
+    @Test
+    void anEventfdReadWaitsLikeAStream() throws Exception {
+        int efd = h.track(HostIo.eventfd(0, HostConstants.EFD_CLOEXEC));
+        MemorySegment counter = h.arena.allocate(8);
+        Request r = submitRead(efd, counter);
+        assertEquals(State.WAITING, r.state(), "an empty eventfd would block");
+        assertEquals(0, HostIo.writeEventfd(efd, 42));
+        sink.awaitTotal(1);
+        assertEquals(8, r.result());
+        assertEquals(42, counter.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
+        assertEquals(CompletionPath.CONTINUATION, r.path());
     }
 }
