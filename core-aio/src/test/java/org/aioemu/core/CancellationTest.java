@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -276,5 +277,40 @@ class CancellationTest {
         assertEquals(1, sink.calls(partial));
         blocker.release();
         sink.awaitTotal(2);
+    }
+
+    @Test
+    void cancellingAWriteAllThatSentPartCompletesItWithThePartAndTheNextWriteFollows() throws Exception {
+        int[] s = h.socketpair();
+        int size = 4 << 20;
+        Request big = Request.write(s[0], h.filled(size, 'b'), Request.NO_OFFSET).withOptions(Option.WRITE_ALL);
+        Request next = Request.write(s[0], h.text("NEXT"), Request.NO_OFFSET).withOptions(Option.WRITE_ALL);
+        ctx.submit(big);
+        ctx.submit(next);
+        assertEquals(State.WAITING, big.state(), "the socket buffer took only part");
+        assertEquals(State.WAITING, next.state());
+
+        assertEquals(CancelOutcome.NOT_CANCELED, ctx.cancel(big), "bytes already sent cannot be taken back");
+        assertEquals(State.DONE, big.state());
+        assertNull(big.error());
+        long sent = big.result();
+        assertTrue(sent > 0 && sent < size, big::toString);
+
+        MemorySegment buf = h.arena.allocate(65536);
+        long got = 0;
+        StringBuilder tail = new StringBuilder();
+        while (got < sent + 4) {
+            long n = HostIo.read(s[1], buf, buf.byteSize());
+            assertTrue(n > 0);
+            for (long i = 0; i < n; i++) {
+                byte b = buf.get(ValueLayout.JAVA_BYTE, i);
+                if (got + i < sent) assertEquals('b', b, "byte " + (got + i));
+                else tail.append((char) b);
+            }
+            got += n;
+        }
+        assertEquals("NEXT", tail.toString(), "the next write follows the part exactly");
+        sink.awaitTotal(2);
+        assertEquals(4, next.result());
     }
 }
