@@ -82,7 +82,6 @@ public final class HostConstants {
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
     public static final int SOL_SOCKET = 1;
-    public static final int SO_SNDBUF = 7;
     public static final int SO_LINGER = 13;
 
     // <sys/mman.h>
