@@ -113,7 +113,8 @@ public final class AioProcess {
                 yield awaitWhere(r -> true, deadline);
             }
         };
-        // Even a detached process is gone: its slots come back now, or as each request completes.
+        // Even DETACH closes: the results are dropped, and a request still in flight gives its
+        // slot back when it completes (AioContext.delivered), or the system-wide count would leak.
         for (AioContext ctx : contexts) ctx.closeQuietly();
         system.forget(this);
         return ok;

@@ -23,6 +23,7 @@ public final class HostConstants {
     public static final int O_ACCMODE = 03;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;
+    public static final int O_NOCTTY = 0400;
     public static final int O_TRUNC = 01000;
     public static final int O_APPEND = 02000;
     public static final int O_NONBLOCK = 04000;
@@ -80,6 +81,8 @@ public final class HostConstants {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_LINGER = 13;
 
     // <sys/mman.h>
     public static final int PROT_NONE = 0;
