@@ -86,6 +86,8 @@ public final class HostIo {
     private static final MethodHandle SETSOCKOPT =
             downcall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
+    // int memfd_create(const char *name, unsigned int flags)
+    private static final MethodHandle MEMFD_CREATE = downcall("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETPID = downcall("getpid", JAVA_INT);
     // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
     private static final MethodHandle POLL = downcall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
@@ -399,6 +401,16 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) SETSOCKOPT.invokeExact(cs, fd, level, optname, optval, (int) optval.byteSize()), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** memfd_create(2): anonymous memory with an fd, so that one region can be mapped twice. */
+    public static int memfdCreate(String name, int flags) {
+        MemorySegment cs = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return result((int) MEMFD_CREATE.invokeExact(cs, arena.allocateFrom(name), flags), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }
