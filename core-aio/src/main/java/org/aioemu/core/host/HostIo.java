@@ -76,6 +76,17 @@ public final class HostIo {
     private static final MethodHandle SOCKETPAIR =
             downcall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SHUTDOWN = downcall("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    // int socket(int, int, int); int bind/connect(int, const struct sockaddr *, socklen_t);
+    // int listen(int, int); int accept(int, struct sockaddr *, socklen_t *);
+    // int getsockname(int, struct sockaddr *, socklen_t *); int setsockopt(int, int, int, const void *, socklen_t)
+    private static final MethodHandle SOCKET = downcall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle BIND = downcall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = downcall("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ACCEPT = downcall("accept", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle CONNECT = downcall("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle GETPID = downcall("getpid", JAVA_INT);
     // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
@@ -320,6 +331,86 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) SHUTDOWN.invokeExact(cs, fd, how), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code type} may carry SOCK_NONBLOCK / SOCK_CLOEXEC. */
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SOCKET.invokeExact(cs, domain, type, protocol), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sockaddr} holds {@code len} bytes of an address, e.g. a {@link SockaddrIn}. */
+    public static int bind(int fd, MemorySegment sockaddr, int len) {
+        checkBuffer(sockaddr, len);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) BIND.invokeExact(cs, fd, sockaddr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int listen(int fd, int backlog) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) LISTEN.invokeExact(cs, fd, backlog), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Accepts one connection, not asking for the peer's address; returns the new fd or -errno. */
+    public static int accept(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) ACCEPT.invokeExact(cs, fd, MemorySegment.NULL, MemorySegment.NULL), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sockaddr} holds {@code len} bytes of an address, e.g. a {@link SockaddrIn}. */
+    public static int connect(int fd, MemorySegment sockaddr, int len) {
+        checkBuffer(sockaddr, len);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) CONNECT.invokeExact(cs, fd, sockaddr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * Fills {@code sockaddr} with the socket's own address (as much as fits); returns the
+     * address's full length, or -errno.
+     */
+    public static int getsockname(int fd, MemorySegment sockaddr) {
+        MemorySegment len = SCRATCH.get();
+        len.set(JAVA_INT, 0, (int) Math.min(sockaddr.byteSize(), Integer.MAX_VALUE));
+        MemorySegment cs = CAPTURE.get();
+        int rc;
+        try {
+            rc = result((int) GETSOCKNAME.invokeExact(cs, fd, sockaddr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return rc < 0 ? rc : len.get(JAVA_INT, 0);
+    }
+
+    /** setsockopt with an int value (SO_REUSEADDR, TCP_NODELAY, SO_RCVBUF...). */
+    public static int setsockoptInt(int fd, int level, int opt, int value) {
+        MemorySegment val = SCRATCH.get();
+        val.set(JAVA_INT, 0, value);
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(cs, fd, level, opt, val, Integer.BYTES), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }
