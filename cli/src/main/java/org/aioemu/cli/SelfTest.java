@@ -76,6 +76,8 @@ final class SelfTest implements AutoCloseable {
 
     /** Runs every check; returns how many passed (all of them, or it throws). */
     int run() throws Exception {
+        out.printf("selftest: the AIO core on %s %s, Java %s; files in %s%n",
+                System.getProperty("os.name"), System.getProperty("os.version"), Runtime.version(), dir);
         files();
         pipe();
         socketpair();
@@ -174,7 +176,7 @@ final class SelfTest implements AutoCloseable {
         }
         fds.add(c[0]);
         fds.add(c[1]);
-        pass("tcp: connect to 127.0.0.1:" + port + " and accept", "host", -1);
+        pass("tcp: connect to 127.0.0.1:" + port + " and accept (host calls)", "-", -1);
 
         begin("tcp transfer");
         MemorySegment msg = randomBytes(TCP_BYTES), got = arena.allocate(TCP_BYTES);
@@ -240,7 +242,7 @@ final class SelfTest implements AutoCloseable {
             expect(e.error() == AioError.EBADF, "refused with " + e.error() + ", not EBADF");
         }
         expect(context.inUse() == before, "a refused submit took a slot");
-        pass("refusal: submit on a closed fd is refused with EBADF, nothing admitted", "refused", -1);
+        pass("refusal: submit on a closed fd is refused with EBADF, nothing admitted", "-", -1);
     }
 
     private void exitCancelThenDrain() throws Exception {
@@ -284,7 +286,7 @@ final class SelfTest implements AutoCloseable {
     private void pass(String what, String how, long nanos) {
         passed++;
         String latency = nanos < 0 ? "" : Units.micros(nanos);
-        out.printf("ok  %-68s %-12s %12s%n", what, how, latency);
+        out.printf("ok  %-72s %-12s %10s%n", what, how, latency);
         out.flush();
     }
 

@@ -3,8 +3,6 @@ package org.aioemu.cli.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.aioemu.cli.CliRun;
 import org.aioemu.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,16 +22,12 @@ class BenchCommandsTest {
 
     @TempDir Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static JsonNode json(Run r) throws Exception {
-        assertEquals(0, r.exit(), () -> r.out() + r.err());
+    private static JsonNode json(CliRun r) throws Exception {
+        assertEquals(0, r.exitCode(), r::toString);
         assertEquals(1, r.out().lines().count(), () -> "one JSON object on one line:\n" + r.out());
         return JSON.readTree(r.out());
     }
@@ -61,8 +56,8 @@ class BenchCommandsTest {
     @Test
     void filesTableHasARatioAgainstTheJdk() {
         Path file = dir.resolve("small.dat");
-        Run r = run("bench", "files", "--file", file.toString(), "--size", "1m", "--depth", "4", "--seconds", "0.3", "--with-probe");
-        assertEquals(0, r.exit(), r::toString);
+        CliRun r = run("bench", "files", "--file", file.toString(), "--size", "1m", "--depth", "4", "--seconds", "0.3", "--with-probe");
+        assertEquals(0, r.exitCode(), r::toString);
         List<String> rows = r.out().lines().toList();
         assertTrue(rows.get(1).contains("vs jdk-afc"), r.out());
         assertTrue(rows.stream().anyMatch(l -> l.startsWith("jdk-afc ") && l.endsWith("1.00x")), r.out());
@@ -94,7 +89,7 @@ class BenchCommandsTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "bench sockets did not end");
-        JsonNode doc = json(new Run(p.exitValue(), out, ""));
+        JsonNode doc = json(new CliRun(p.exitValue(), out, ""));
         JsonNode core = doc.get("results").get(0);
         assertEquals("core", core.get("name").asText());
         assertEquals(200, core.get("completed").asInt(), core::toString);
