@@ -15,6 +15,7 @@ import org.aioemu.core.CompletionQueue;
 import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.Request;
 import org.aioemu.core.host.FdInfo;
+import org.aioemu.core.host.HostIo;
 
 /**
  * Random reads through the AIO core, the way an ABI drives it: one thread submits {@code depth}
@@ -93,7 +94,7 @@ final class CoreRandomReads implements RandomReadLoad {
             process.exit();
             return LoadResult.of(name(), latency, stop - start);
         } finally {
-            org.aioemu.core.host.HostIo.close(fd);
+            HostIo.close(fd);
         }
     }
 
