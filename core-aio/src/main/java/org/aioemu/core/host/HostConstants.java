@@ -82,7 +82,13 @@ public final class HostConstants {
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
     public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_RCVBUF = 8;
     public static final int SO_LINGER = 13;
+
+    // <netinet/in.h>, <netinet/tcp.h>
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
 
     // <sys/mman.h>
     public static final int PROT_NONE = 0;

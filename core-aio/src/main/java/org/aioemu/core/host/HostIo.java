@@ -416,6 +416,13 @@ public final class HostIo {
         }
     }
 
+    /** setsockopt with an int option value, the common case. */
+    public static int setsockoptInt(int fd, int level, int optname, int value) {
+        MemorySegment v = SCRATCH.get().asSlice(0, 4);
+        v.set(JAVA_INT, 0, value);
+        return setsockopt(fd, level, optname, v);
+    }
+
     public static int eventfd(int initval, int flags) {
         MemorySegment cs = CAPTURE.get();
         try {
