@@ -27,6 +27,7 @@ final class LinuxRing implements AutoCloseable {
     private final MemorySegment view;
     private final Request[] behind;   // the core request behind each filled slot, released on reap
     private int released;             // slots before this index have been given back to the core
+    private boolean closed;           // guarded by this: our view is unmapped
 
     private LinuxRing(long userAddress, MemorySegment view, long bytes, int nr) {
         this.userAddress = userAddress;
@@ -68,6 +69,7 @@ final class LinuxRing implements AutoCloseable {
 
     /** Writes one event at tail, then publishes it. Callers serialize on the ring. */
     synchronized void publish(long data, long obj, long res, Request r) {
+        if (closed) return;
         int tail = AioRingHeader.tailAcquire(view);
         MemorySegment events = view.asSlice(AioRingHeader.SIZE);
         IoEvent.set(events, tail, data, obj, res, 0);
@@ -76,7 +78,8 @@ final class LinuxRing implements AutoCloseable {
     }
 
     /** Events waiting between head and tail; head is the program's to move too, so it is taken modulo nr (LNX-14). */
-    int available() {
+    synchronized int available() {
+        if (closed) return 0;
         int head = Integer.remainderUnsigned(AioRingHeader.headAcquire(view), nr);
         int tail = AioRingHeader.tailAcquire(view);
         return (tail - head + nr) % nr;
@@ -88,6 +91,7 @@ final class LinuxRing implements AutoCloseable {
      * moves and the events stay for the next call (LNX-63). Returns the count or -EFAULT.
      */
     synchronized int reap(long dst, int max, List<Request> reaped) {
+        if (closed) return 0;
         int head = Integer.remainderUnsigned(AioRingHeader.headAcquire(view), nr);
         int tail = AioRingHeader.tailAcquire(view);
         int avail = (tail - head + nr) % nr;
@@ -107,6 +111,7 @@ final class LinuxRing implements AutoCloseable {
 
     /** The requests whose events the program took by itself, moving head without a call. */
     synchronized void collectUserReaped(List<Request> reaped) {
+        if (closed) return;
         collectReaped(Integer.remainderUnsigned(AioRingHeader.headAcquire(view), nr), reaped);
     }
 
@@ -122,7 +127,9 @@ final class LinuxRing implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         HostIo.munmap(view.address(), bytes);
         HostIo.munmap(userAddress, bytes);
     }
