@@ -54,6 +54,15 @@ public final class AioContext {
     }
 
     /**
+     * Cancels every request of this context that waits without running: on readiness (socket,
+     * pipe, poll) or for earlier writes (ordered fsync). Queued and running work is left alone.
+     * Linux's io_destroy does this (only polls wait there), then drains.
+     */
+    public CancelOutcome cancelWaiting() {
+        return process.cancelWhere(r -> r.context == this && r.state() == Request.State.WAITING);
+    }
+
+    /**
      * Gives a completed request's slot back (the ABI reaped it). Idempotent; a request still in
      * flight cannot be released.
      */

@@ -113,9 +113,9 @@ public final class AioProcess {
                 yield awaitWhere(r -> true, deadline);
             }
         };
-        if (policy != ExitPolicy.DETACH) {
-            for (AioContext ctx : contexts) ctx.closeQuietly();
-        }
+        // Even DETACH closes: the results are dropped, and a request still in flight gives its
+        // slot back when it completes (AioContext.delivered), or the system-wide count would leak.
+        for (AioContext ctx : contexts) ctx.closeQuietly();
         system.forget(this);
         return ok;
     }

@@ -97,7 +97,7 @@ public final class Request {
     long seq;
     int ownFd = -1;          // our dup of fd while the request is away from its submitter
     long progress;           // bytes already moved (partial socket writes, short NOWAIT reads)
-    boolean runningOnWorker;
+    boolean syncTracked;     // counted in its process's SyncBarriers, so its end must be reported there
     long result;
     AioError error;
     CompletionPath path;

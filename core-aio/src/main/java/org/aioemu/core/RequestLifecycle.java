@@ -1,5 +1,6 @@
 package org.aioemu.core;
 
+import java.util.HashSet;
 import java.util.List;
 
 import org.aioemu.core.Request.Option;
@@ -27,6 +28,9 @@ final class RequestLifecycle {
     /** Validates and admits every request, all or none, then starts each in order. */
     void submit(AioContext ctx, List<Request> batch) throws AioException {
         AioProcess proc = ctx.process();
+        if (batch.size() > 1 && new HashSet<>(batch).size() != batch.size()) {   // identity: Request keeps Object.equals
+            throw new IllegalStateException("a request is submitted once, but a batch holds one twice");
+        }
         for (Request r : batch) validate(ctx, r);
         try {
             Admission.reserve(ctx, batch.size());
@@ -215,7 +219,7 @@ final class RequestLifecycle {
             system.sinkFailed(r, e);   // a broken sink must not take a worker or the poller down
         }
         r.context.delivered(r);
-        if (proc.syncOrdering() && r.op.isReadWrite()) {
+        if (r.syncTracked) {   // not syncOrdering(): it may have been switched since the submit
             for (Request fsync : proc.barriers.finished(r)) {
                 if (fsync.transition(State.WAITING, State.NEW)) toWorker(fsync);
             }
@@ -230,8 +234,8 @@ final class RequestLifecycle {
         switch (r.state()) {
             case QUEUED -> {
                 if (r.transition(State.QUEUED, State.CANCELLED)) {   // the worker that finds it skips it
-                    completeCancelled(r);
-                    return CancelOutcome.CANCELED;
+                    completeCancelled(r);   // a read the fast path had partly served completes with that part
+                    return r.state() == State.CANCELLED ? CancelOutcome.CANCELED : CancelOutcome.NOT_CANCELED;
                 }
             }
             case WAITING -> {

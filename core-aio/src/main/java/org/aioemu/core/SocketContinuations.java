@@ -35,6 +35,9 @@ import org.aioemu.core.host.HostIo;
 final class SocketContinuations implements AutoCloseable {
     private static final long WAKE = -1;
     private static final int BATCH = 256;
+    private static final int READ_SIDE = HostConstants.POLLIN | HostConstants.POLLPRI | HostConstants.POLLRDNORM
+            | HostConstants.POLLRDBAND | HostConstants.POLLRDHUP;
+    private static final int WRITE_SIDE = HostConstants.POLLOUT | HostConstants.POLLWRNORM | HostConstants.POLLWRBAND;
 
     private final RequestLifecycle life;
     private final CoreStats stats;
@@ -178,10 +181,12 @@ final class SocketContinuations implements AutoCloseable {
     private void resume(Waiters w, int ready, List<Request> done) {
         synchronized (w) {
             if (w.retired) return;
+            // Polls first: on Linux a poll completes in the wakeup itself, so it sees the readiness
+            // that a waiting read is about to consume.
+            if (!w.polls.isEmpty()) resumePolls(w, done);
             boolean any = (ready & (POLLERR | POLLHUP)) != 0;
             if (any || (ready & (EPOLLIN | EPOLLRDHUP)) != 0) drain(w, w.reads, done);
             if (any || (ready & EPOLLOUT) != 0) drain(w, w.writes, done);
-            if (!w.polls.isEmpty()) resumePolls(w, done);
             settle(w);
         }
     }
@@ -213,23 +218,32 @@ final class SocketContinuations implements AutoCloseable {
     }
 
     private void resumePolls(Waiters w, List<Request> done) {
-        int mask = 0;
-        for (Request p : w.polls) mask |= p.pollEvents;
-        int revents = HostIo.pollOne(w.ownFd, (short) (mask | POLLERR | POLLHUP), 0);
-        if (revents == 0) {
-            stats.spuriousWakeups.increment();
-            return;
-        }
+        int asked = 0;
+        for (Request p : w.polls) asked |= p.pollEvents;
+        int revents = HostIo.pollOne(w.ownFd, (short) wakeupMask(asked), 0);
+        boolean any = false;
         for (var it = w.polls.iterator(); it.hasNext(); ) {
             Request p = it.next();
-            // Linux reports the whole wakeup mask, which may hold bits the poll did not ask for.
-            if (revents < 0 || (revents & (p.pollEvents | POLLERR | POLLHUP)) != 0) {
-                if (!p.transition(State.WAITING, State.RUNNING)) continue;
-                it.remove();
-                p.result = revents;
-                done.add(p);
-            }
+            if (revents >= 0 && (revents & (p.pollEvents | POLLERR | POLLHUP)) == 0) continue;
+            if (!p.transition(State.WAITING, State.RUNNING)) continue;
+            it.remove();
+            p.result = revents < 0 ? revents : revents & wakeupMask(p.pollEvents);
+            done.add(p);
+            any = true;
         }
+        if (!any) stats.spuriousWakeups.increment();
+    }
+
+    /**
+     * Linux completes a waiting poll with its wakeup's key: the readiness of the woken direction,
+     * which may hold bits the poll did not ask for (LNX-55: POLLIN, then a pipe write, gives
+     * IN|RDNORM). We see no key, so we poll every bit of each direction asked for.
+     */
+    private static int wakeupMask(int asked) {
+        int mask = POLLERR | POLLHUP;
+        if ((asked & READ_SIDE) != 0) mask |= READ_SIDE;
+        if ((asked & WRITE_SIDE) != 0) mask |= WRITE_SIDE;
+        return mask;
     }
 
     /** Re-arms for what still waits, or retires the entry when nothing does. Caller holds w. */

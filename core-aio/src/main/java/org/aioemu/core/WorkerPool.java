@@ -25,6 +25,7 @@ public final class WorkerPool implements AutoCloseable {
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private int threads;
     private int idle;
+    private int wakeups;   // signals sent to idle threads that have not woken yet
     private int min;
     private int max;
     private long idleNanos;
@@ -79,8 +80,7 @@ public final class WorkerPool implements AutoCloseable {
         lock.lock();
         try {
             queue.add(r);
-            if (idle > 0) work.signal();
-            else if (threads < max) startThread();
+            if (!wakeIdle() && threads < max) startThread();
         } finally {
             lock.unlock();
         }
@@ -100,12 +100,24 @@ public final class WorkerPool implements AutoCloseable {
                 lock.lock();
                 try {
                     r.process().activeOnWorkers--;
-                    if (!queue.isEmpty() && idle > 0) work.signal();   // a per-process slot came free
+                    if (!queue.isEmpty()) wakeIdle();   // a per-process slot came free
                 } finally {
                     lock.unlock();
                 }
             }
         }
+    }
+
+    /**
+     * Wakes an idle thread that no earlier signal is already waking; false if there is none. A
+     * signalled thread counts as idle until it has the lock again, so without this count a burst
+     * of submits would signal one thread many times and the pool would never grow.
+     */
+    private boolean wakeIdle() {
+        if (idle <= wakeups) return false;
+        wakeups++;
+        work.signal();
+        return true;
     }
 
     /** The next runnable request, already RUNNING; null when this thread should exit. */
@@ -127,6 +139,7 @@ public final class WorkerPool implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 } finally {
                     idle--;
+                    if (wakeups > 0) wakeups--;   // whoever wakes first takes a signal's work
                 }
                 if (waitNanos <= 0) {
                     if (threads > min && queue.isEmpty()) {

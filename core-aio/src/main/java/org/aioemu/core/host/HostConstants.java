@@ -23,6 +23,7 @@ public final class HostConstants {
     public static final int O_ACCMODE = 03;
     public static final int O_CREAT = 0100;
     public static final int O_EXCL = 0200;
+    public static final int O_NOCTTY = 0400;
     public static final int O_TRUNC = 01000;
     public static final int O_APPEND = 02000;
     public static final int O_NONBLOCK = 04000;
@@ -80,6 +81,14 @@ public final class HostConstants {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_LINGER = 13;
+
+    // <netinet/in.h>, <netinet/tcp.h>
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
 
     // <sys/mman.h>
     public static final int PROT_NONE = 0;
@@ -88,6 +97,7 @@ public final class HostConstants {
     public static final int MAP_SHARED = 0x01;
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MFD_CLOEXEC = 1;
 
     // <sys/stat.h> (<bits/stat.h>): st_mode file type bits
     public static final int S_IFMT = 0170000;

@@ -1,0 +1,173 @@
+package org.aioemu.linux;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.aioemu.core.AioContext;
+import org.aioemu.core.AioError;
+import org.aioemu.core.CompletionSink;
+import org.aioemu.core.Request;
+import org.aioemu.core.host.HostIo;
+
+/**
+ * One io_setup context: its ring in the program's memory, the core context behind it, and the
+ * threads waiting in io_getevents. As the core's sink it turns each completion into an io_event
+ * at the ring's tail, then signals the request's eventfd (after the event is visible, LNX-75),
+ * then wakes waiters.
+ */
+final class LinuxAioContext implements CompletionSink {
+    /** What io_submit remembers of an iocb: the kernel copies these at submit (LNX-37). */
+    record Ticket(long data, long obj, int resfd) {}
+
+    final int id;
+    final LinuxRing ring;
+    final long requested;    // nr_events as asked: what aio-nr counts
+    final int capacity;      // requests outstanding at once (submitted and not reaped)
+    AioContext core;
+    private final AtomicBoolean dead = new AtomicBoolean();
+    private final Map<Long, ArrayDeque<Request>> pendingPolls = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private volatile int waiters;
+
+    LinuxAioContext(int id, LinuxRing ring, long requested, int capacity) {
+        this.id = id;
+        this.ring = ring;
+        this.requested = requested;
+        this.capacity = capacity;
+    }
+
+    /**
+     * How many requests the kernel lets be outstanding: reqs_available starts at ring.nr - 1 and
+     * is taken in per-CPU batches of (nr-1)/(4*ncpu), so from one CPU only whole batches fit
+     * (io_setup(1) on 2 CPUs: ring 127, batch 15, 120 requests; LNX-9).
+     */
+    static int capacityFor(int ringNr, int cpus) {
+        int avail = ringNr - 1;
+        int batch = Math.max(1, avail / (cpus * 4));
+        return avail / batch * batch;
+    }
+
+    boolean isDead() {
+        return dead.get();
+    }
+
+    /** Marks the context dead; true for the one caller that did it (two racing destroys: one wins, LNX-15). */
+    boolean kill() {
+        if (!dead.compareAndSet(false, true)) return false;
+        wakeWaiters();
+        return true;
+    }
+
+    // ---- polls (the only requests io_cancel can cancel, LNX-71) ----------------------------------
+
+    void pollSubmitted(Request r, long obj) {
+        synchronized (pendingPolls) {
+            pendingPolls.computeIfAbsent(obj, k -> new ArrayDeque<>()).add(r);
+        }
+    }
+
+    void pollGone(Request r, long obj) {
+        synchronized (pendingPolls) {
+            ArrayDeque<Request> q = pendingPolls.get(obj);
+            if (q != null && q.remove(r) && q.isEmpty()) pendingPolls.remove(obj);
+        }
+    }
+
+    /** The oldest in-flight poll submitted with this iocb address (LNX-73), or null. */
+    Request oldestPoll(long obj) {
+        synchronized (pendingPolls) {
+            ArrayDeque<Request> q = pendingPolls.get(obj);
+            return q == null ? null : q.peekFirst();
+        }
+    }
+
+    // ---- completion ------------------------------------------------------------------------------
+
+    @Override
+    public void completed(Request r) {
+        Ticket t = (Ticket) r.attachment();
+        long res;
+        if (r.error() == null) res = r.result();
+        else if (r.op() == Request.Op.POLL && r.error() == AioError.ECANCELED) res = 0;   // LNX-72
+        else res = -LinuxErrno.of(r.error());
+        if (r.op() == Request.Op.POLL) pollGone(r, t.obj());
+        ring.publish(t.data(), t.obj(), res, r);   // a dead context's ring drops it (LNX-17)
+        if (t.resfd() >= 0) {
+            HostIo.writeEventfd(t.resfd(), 1);
+            HostIo.close(t.resfd());
+        }
+        if (waiters > 0) wakeWaiters();
+    }
+
+    private void wakeWaiters() {
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- reaping ---------------------------------------------------------------------------------
+
+    /** Gives back the slots of events the program reaped from the ring by itself (libaio's fast path). */
+    void releaseUserReaped() {
+        List<Request> reaped = new ArrayList<>();
+        ring.collectUserReaped(reaped);
+        for (Request r : reaped) core.release(r);
+    }
+
+    /**
+     * io_getevents' loop (LNX-58..65): collect what is there up to nr; return when min_nr are
+     * collected, the deadline passes, the context dies (EINVAL if nothing was collected) or the
+     * thread is interrupted, the emulated signal (EINTR if nothing was collected).
+     *
+     * @param deadline System.nanoTime() deadline, or Long.MAX_VALUE for none
+     */
+    long getevents(long minNr, long nr, long events, long deadline, long spinNanos) {
+        List<Request> reaped = new ArrayList<>();
+        long n = 0;
+        long spinUntil = System.nanoTime() + spinNanos;
+        for (;;) {
+            if (n < nr) {
+                int k = ring.reap(events + n * IoEvent.SIZE, (int) Math.min(nr - n, Integer.MAX_VALUE), reaped);
+                for (Request r : reaped) core.release(r);
+                reaped.clear();
+                if (k < 0) return n > 0 ? n : k;
+                n += k;
+            }
+            if (n >= minNr) return n;
+            if (isDead()) return n > 0 ? n : -LinuxErrno.EINVAL;
+            if (Thread.interrupted()) return n > 0 ? n : -LinuxErrno.EINTR;
+            long now = System.nanoTime();
+            if (deadline != Long.MAX_VALUE && now - deadline >= 0) return n;
+            if (now - spinUntil < 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            lock.lock();
+            try {
+                waiters++;
+                try {
+                    if (ring.available() == 0 && !isDead()) {
+                        if (deadline == Long.MAX_VALUE) arrived.await();
+                        else arrived.awaitNanos(deadline - now);
+                    }
+                } finally {
+                    waiters--;
+                }
+            } catch (InterruptedException e) {
+                return n > 0 ? n : -LinuxErrno.EINTR;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package org.aioemu.linux;
+
+import static org.aioemu.linux.LinuxAioConstants.*;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.aioemu.core.AioException;
+import org.aioemu.core.Request;
+import org.aioemu.core.host.FdInfo;
+import org.aioemu.core.host.FdKind;
+import org.aioemu.core.host.ForeignMemory;
+import org.aioemu.core.host.HostConstants;
+import org.aioemu.core.host.HostIo;
+import org.aioemu.core.host.IoVec;
+
+/**
+ * One iocb of io_submit, checked in the kernel's order (io_submit_one, __io_submit_one,
+ * aio_prep_rw, aio_read/aio_write, aio_fsync, aio_poll; LNX-27..56) and turned into a core
+ * request. Every check that the kernel makes at submit gives the kernel's errno here; errors the
+ * kernel reports in the event (a NULL buffer, I/O errors) come back from the host call itself.
+ */
+final class LinuxIoSubmit {
+    private LinuxIoSubmit() {}
+
+    /** Submits the iocb at {@code obj}; 0 or a negative Linux errno. */
+    static long submitOne(LinuxAioContext ctx, LinuxSubmitMode mode, long obj) {
+        MemorySegment iocb = Arena.ofAuto().allocate(Iocb.LAYOUT);
+        if (ForeignMemory.copyIn(obj, iocb, Iocb.SIZE) < 0) return -LinuxErrno.EFAULT;
+        if (Iocb.aio_reserved2(iocb) != 0) return -LinuxErrno.EINVAL;
+        if (Iocb.aio_nbytes(iocb) < 0) return -LinuxErrno.EINVAL;        // > SSIZE_MAX
+        if (ctx.core.inUse() >= ctx.capacity) {
+            ctx.releaseUserReaped();                                     // user_refill_reqs_available
+            if (ctx.core.inUse() >= ctx.capacity) return -LinuxErrno.EAGAIN;
+        }
+        int[] errno = new int[1];
+        FdInfo info = FdInfo.probeOrNull(Iocb.aio_fildes(iocb), errno);
+        if (info == null || (info.statusFlags() & HostConstants.O_PATH) != 0) return -LinuxErrno.EBADF;
+        int resfd = -1;
+        if ((Iocb.aio_flags(iocb) & IOCB_FLAG_RESFD) != 0) {
+            int fd = Iocb.aio_resfd(iocb);
+            FdInfo ev = FdInfo.probeOrNull(fd, errno);
+            if (ev == null) return -LinuxErrno.EBADF;
+            if (!isEventfd(fd)) return -LinuxErrno.EINVAL;
+            resfd = HostIo.dup(fd);                                      // eventfd_ctx_fdget: a reference of our own (LNX-76)
+            if (resfd < 0) return resfd;
+        }
+        long rc = submitChecked(ctx, mode, obj, iocb, info, resfd);
+        if (rc < 0 && resfd >= 0) HostIo.close(resfd);
+        return rc;
+    }
+
+    private static long submitChecked(LinuxAioContext ctx, LinuxSubmitMode mode, long obj, MemorySegment iocb, FdInfo info, int resfd) {
+        MemorySegment zero = Arena.ofAuto().allocate(4);
+        if (ForeignMemory.copyOut(zero, obj + Iocb.AIO_KEY_OFFSET, 4) < 0) return -LinuxErrno.EFAULT;   // KIOCB_KEY (LNX-31)
+        Object req = switch (Iocb.aio_lio_opcode(iocb)) {
+            case IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV -> readWrite(iocb, info, mode);
+            case IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC -> sync(iocb, info);
+            case IOCB_CMD_POLL -> poll(iocb, info);
+            default -> -LinuxErrno.EINVAL;                               // NOOP, the old PREADX, anything else (LNX-28)
+        };
+        if (req instanceof Long err) return err;
+        Request r = ((Request) req).withFdInfo(info)
+                .withCookie(obj)
+                .withAttachment(new LinuxAioContext.Ticket(Iocb.aio_data(iocb), obj, resfd));
+        boolean isPoll = r.op() == Request.Op.POLL;
+        if (isPoll) ctx.pollSubmitted(r, obj);
+        try {
+            ctx.core.submit(r);
+            return 0;
+        } catch (AioException e) {
+            if (isPoll) ctx.pollGone(r, obj);
+            return -LinuxErrno.of(e.error());
+        }
+    }
+
+    /** aio_prep_rw, then aio_read/aio_write: a Request, or a Long holding -errno. */
+    private static Object readWrite(MemorySegment iocb, FdInfo info, LinuxSubmitMode mode) {
+        int op = Iocb.aio_lio_opcode(iocb);
+        boolean write = op == IOCB_CMD_PWRITE || op == IOCB_CMD_PWRITEV;
+        boolean vectored = op == IOCB_CMD_PREADV || op == IOCB_CMD_PWRITEV;
+        if ((Iocb.aio_flags(iocb) & IOCB_FLAG_IOPRIO) != 0) {
+            long rc = ioprioCheck(Iocb.aio_reqprio(iocb));
+            if (rc < 0) return rc;
+        }
+        int rwFlags = Iocb.aio_rw_flags(iocb);
+        if ((rwFlags & ~RWF_SUPPORTED) != 0) return (long) -LinuxErrno.EOPNOTSUPP;
+        if ((rwFlags & RWF_NOWAIT) != 0 && info.kind() == FdKind.CHAR_DEVICE) return (long) -LinuxErrno.EOPNOTSUPP;
+        if ((rwFlags & 0x40) != 0 && !(write && info.direct())) return (long) -LinuxErrno.EOPNOTSUPP;   // RWF_ATOMIC
+        if (write ? !info.writable() : !info.readable()) return (long) -LinuxErrno.EBADF;
+        if (info.kind() == FdKind.DIRECTORY) return (long) -LinuxErrno.EINVAL;                       // no read_iter/write_iter
+        long buf = Iocb.aio_buf(iocb);
+        long nbytes = Iocb.aio_nbytes(iocb);
+        MemorySegment data;
+        int iovcnt = 0;
+        if (vectored) {
+            if (nbytes > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
+            iovcnt = (int) nbytes;
+            data = Arena.ofAuto().allocate(IoVec.LAYOUT, Math.max(1, iovcnt)).asSlice(0, iovcnt * IoVec.LAYOUT.byteSize());
+            if (ForeignMemory.copyIn(buf, data, data.byteSize()) < 0) return (long) -LinuxErrno.EFAULT;
+            long total = 0;
+            for (int i = 0; i < iovcnt; i++) {
+                long base = IoVec.base(data, i), len = IoVec.len(data, i);
+                if (len < 0 || (total += len) < 0) return (long) -LinuxErrno.EINVAL;
+                if (len > 0 && !ForeignMemory.inUserSpace(base, len)) return (long) -LinuxErrno.EFAULT;
+            }
+        } else {
+            if (nbytes > 0 && !ForeignMemory.inUserSpace(buf, nbytes)) return (long) -LinuxErrno.EFAULT;  // access_ok
+            data = MemorySegment.ofAddress(buf).reinterpret(nbytes);
+        }
+        long offset = Iocb.aio_offset(iocb);
+        if (offset < 0) return (long) -LinuxErrno.EINVAL;                                                 // rw_verify_area
+        boolean stream = info.kind() == FdKind.PIPE || info.kind() == FdKind.SOCKET || info.kind() == FdKind.OTHER;
+        long off = stream ? Request.NO_OFFSET : offset;                                                  // streams ignore it (LNX-34)
+        Request r = vectored
+                ? (write ? Request.writev(info.fd(), data, iovcnt, off) : Request.readv(info.fd(), data, iovcnt, off))
+                : (write ? Request.write(info.fd(), data, off) : Request.read(info.fd(), data, off));
+        r.withRwFlags(rwFlags);
+        if (mode == LinuxSubmitMode.LINUX) r.withOptions(Request.Option.RUN_ON_CALLER);   // O_DIRECT still goes to workers
+        return r;
+    }
+
+    /** aio_fsync: no buffer, offset, length or flags, and a file with ->fsync (LNX-51). */
+    private static Object sync(MemorySegment iocb, FdInfo info) {
+        if (Iocb.aio_buf(iocb) != 0 || Iocb.aio_offset(iocb) != 0 || Iocb.aio_nbytes(iocb) != 0 || Iocb.aio_rw_flags(iocb) != 0) {
+            return (long) -LinuxErrno.EINVAL;
+        }
+        switch (info.kind()) {
+            case REGULAR, DIRECTORY, BLOCK_DEVICE -> { }
+            default -> { return (long) -LinuxErrno.EINVAL; }                 // pipes, sockets, eventfds, /dev/null
+        }
+        return Iocb.aio_lio_opcode(iocb) == IOCB_CMD_FSYNC ? Request.fsync(info.fd()) : Request.fdatasync(info.fd());
+    }
+
+    /** aio_poll: a 16-bit mask, nothing else set (LNX-53); files without ->poll answer DEFAULT_POLLMASK (LNX-56). */
+    private static Object poll(MemorySegment iocb, FdInfo info) {
+        long buf = Iocb.aio_buf(iocb);
+        if ((buf & ~0xffffL) != 0) return (long) -LinuxErrno.EINVAL;
+        if (Iocb.aio_offset(iocb) != 0 || Iocb.aio_nbytes(iocb) != 0 || Iocb.aio_rw_flags(iocb) != 0) return (long) -LinuxErrno.EINVAL;
+        int events = (int) buf;
+        boolean noPollMethod = info.kind() == FdKind.REGULAR || info.kind() == FdKind.DIRECTORY || info.kind() == FdKind.BLOCK_DEVICE;
+        if (noPollMethod && (DEFAULT_POLLMASK & (events | HostConstants.POLLERR | HostConstants.POLLHUP)) == 0) {
+            return (long) -LinuxErrno.EINVAL;
+        }
+        return Request.poll(info.fd(), events);
+    }
+
+    /** ioprio_check_cap: class NONE with a level, or classes past IDLE, are EINVAL; RT needs privilege (we run privileged). */
+    private static long ioprioCheck(short reqprio) {
+        int prio = reqprio;
+        int cls = (prio >> IOPRIO_CLASS_SHIFT) & 7;
+        int level = prio & 7;
+        if (cls > IOPRIO_CLASS_MAX) return -LinuxErrno.EINVAL;
+        if (cls == 0 && level != 0) return -LinuxErrno.EINVAL;
+        return 0;
+    }
+
+    /** IOCB_FLAG_RESFD takes an eventfd only (LNX-74): its /proc link names it. */
+    private static boolean isEventfd(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().equals("anon_inode:[eventfd]");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}
