@@ -2,6 +2,7 @@ package org.aioemu.conformance.linux.differential;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class DifferentialReport {
     private final Profile profile;
     private final long seed;
     private final int first;
+    private final int count;
     private final List<KnownDifference> known;
     private int sequences;
     private long calls;
@@ -32,7 +34,9 @@ public final class DifferentialReport {
     private Duration elapsed = Duration.ZERO;
     private Duration cpu = Duration.ZERO;
 
-    DifferentialReport(String oracle, String candidate, Profile profile, long seed, int first, List<KnownDifference> known) {
+    DifferentialReport(String oracle, String candidate, Profile profile, long seed, int first, int count,
+                       List<KnownDifference> known) {
+        this.count = count;
         this.oracle = oracle;
         this.candidate = candidate;
         this.profile = profile;
@@ -58,6 +62,14 @@ public final class DifferentialReport {
             }
         }
         if (firstStep != Integer.MAX_VALUE && listings.size() < LISTINGS) listings.add(seq.describe(firstStep));
+    }
+
+    /** A sequence that did not finish within the limit: a disagreement at the step it hung in. */
+    void hung(Sequence seq, String world, int step) {
+        sequences++;
+        unexplained.add(new Difference(seed, seq.index(), step, "did not return: " + world + " hung in this step",
+                "returned", "still running"));
+        if (listings.size() < LISTINGS) listings.add(seq.describe(step));
     }
 
     void abort(Sequence seq, String why) {
@@ -96,7 +108,7 @@ public final class DifferentialReport {
         long disagreed = unexplained.size() + explained.values().stream().mapToLong(Integer::longValue).sum();
         b.append("differential run: ").append(oracle).append(" (oracle) vs ").append(candidate)
                 .append(", ").append(profile).append(", seed ").append(seed).append(", sequences ")
-                .append(first).append("..").append(first + sequences - 1).append('\n');
+                .append(first).append("..").append(first + count - 1).append('\n');
         b.append(String.format("  %d sequences, %d calls compared, %d events compared, %d checks: %d agreed, "
                         + "%d order-only variances (tolerated, LNX-42), %d disagreed (%d explained, %d unexplained)%n",
                 sequences, calls, events, checks, checks - disagreed - variances, variances, disagreed,
@@ -111,15 +123,21 @@ public final class DifferentialReport {
                     .append(" times): ").append(e.getKey().reason()).append('\n');
         }
         if (known.isEmpty()) b.append("  known differences allowed: none\n");
+        // a sequence's first disagreement is usually the cause and the rest its consequences:
+        // show the first of each sequence, and count the others
+        Map<Integer, List<Difference>> bySequence = new LinkedHashMap<>();
+        for (Difference d : unexplained) bySequence.computeIfAbsent(d.sequence(), k -> new ArrayList<>()).add(d);
         int shown = 0;
-        for (Difference d : unexplained) {
+        for (List<Difference> ds : bySequence.values()) {
             if (shown++ == 50) {
-                b.append("  ... and ").append(unexplained.size() - 50).append(" more\n");
+                b.append("  ... and ").append(bySequence.size() - 50).append(" more sequences that disagree\n");
                 break;
             }
-            b.append("  DISAGREEMENT ").append(d).append('\n');
+            Difference first = ds.stream().min(Comparator.comparingInt(d -> d.step() < 0 ? Integer.MAX_VALUE : d.step())).orElseThrow();
+            b.append("  DISAGREEMENT ").append(first).append('\n');
+            if (ds.size() > 1) b.append("        (and ").append(ds.size() - 1).append(" more in this sequence)\n");
             b.append("        reproduce: -Ddifferential.seed=").append(seed).append(" -Ddifferential.first=")
-                    .append(d.sequence()).append(" -Ddifferential.sequences=1\n");
+                    .append(first.sequence()).append(" -Ddifferential.sequences=1\n");
         }
         for (String l : listings) b.append(l.indent(2));
         return b.toString();

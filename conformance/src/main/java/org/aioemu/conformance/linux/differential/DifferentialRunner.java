@@ -31,9 +31,11 @@ import org.aioemu.linux.LinuxAioSyscalls;
  * {@link Sequence#runsAlone()}).
  *
  * <p>Threads are daemons under a time limit: a world that hangs (a call that blocks forever) is
- * reported with the step it hung in, and ends the run.
+ * reported with the step it hung in; the third hang ends the run.
  */
 public final class DifferentialRunner {
+    private static final int MAX_HANGS = 3;
+
     /** One side of the comparison: a name and a factory of fresh processes (one per sequence). */
     public record World(String name, Supplier<LinuxAioSyscalls> newProcess) {}
 
@@ -85,9 +87,14 @@ public final class DifferentialRunner {
             }
         }
 
-        String where() {
+        String world() {
             WorldRun r = current;
-            return r == null ? "before starting" : r.world() + " in step " + r.currentStep;
+            return r == null ? "(not started)" : r.world();
+        }
+
+        int step() {
+            WorldRun r = current;
+            return r == null ? -1 : r.currentStep;
         }
     }
 
@@ -96,7 +103,7 @@ public final class DifferentialRunner {
      * share the process side by side, then, one at a time, those that must run alone.
      */
     public DifferentialReport run(long seed, int first, int count) {
-        DifferentialReport report = new DifferentialReport(oracle.name(), candidate.name(), profile, seed, first, known);
+        DifferentialReport report = new DifferentialReport(oracle.name(), candidate.name(), profile, seed, first, count, known);
         long start = System.nanoTime();
         long cpuStart = processCpuNanos();
         List<Sequence> alone = new ArrayList<>();
@@ -122,6 +129,7 @@ public final class DifferentialRunner {
         });
         Deque<Task> tasks = new ArrayDeque<>();
         Deque<Future<Comparison>> results = new ArrayDeque<>();
+        int hangs = 0;
         try {
             while (sequences.hasNext() || !results.isEmpty()) {
                 // a bounded window in flight, so that a long run holds few traces at once
@@ -134,8 +142,12 @@ public final class DifferentialRunner {
                 try {
                     report.add(t.seq, results.poll().get(sequenceLimit.toMillis(), TimeUnit.MILLISECONDS));
                 } catch (TimeoutException e) {
-                    report.abort(t.seq, "hung: " + t.where());
-                    return false;
+                    // the hung thread is lost to the pool; a few hangs still leave enough to go on
+                    report.hung(t.seq, t.world(), t.step());
+                    if (++hangs == MAX_HANGS) {
+                        report.abort(t.seq, MAX_HANGS + " sequences hung");
+                        return false;
+                    }
                 } catch (ExecutionException e) {
                     report.abort(t.seq, "the harness failed: " + e.getCause());
                     return false;

@@ -1,4 +1,4 @@
-package org.aioemu.conformance.linux;
+package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.EVENT_RES;
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.IOCB_CMD_FDSYNC;
@@ -14,15 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import jnr.constants.platform.linux.Errno;
-import org.aioemu.conformance.linux.differential.Difference;
-import org.aioemu.conformance.linux.differential.DifferentialReport;
-import org.aioemu.conformance.linux.differential.DifferentialRunner;
+import org.aioemu.conformance.linux.KernelLinuxAio;
 import org.aioemu.conformance.linux.differential.DifferentialRunner.World;
-import org.aioemu.conformance.linux.differential.Profile;
-import org.aioemu.conformance.linux.differential.Ptr;
-import org.aioemu.conformance.linux.differential.Sequence;
-import org.aioemu.conformance.linux.differential.SequenceGenerator;
-import org.aioemu.conformance.linux.differential.Step;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

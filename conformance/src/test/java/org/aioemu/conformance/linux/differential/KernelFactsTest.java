@@ -1,4 +1,4 @@
-package org.aioemu.conformance.linux;
+package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
 import static org.aioemu.core.host.HostConstants.EFD_NONBLOCK;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.linux.Errno;
+import org.aioemu.conformance.linux.KernelLinuxAio;
 import org.aioemu.core.host.HostIo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
