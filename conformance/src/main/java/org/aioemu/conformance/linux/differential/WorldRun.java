@@ -103,15 +103,21 @@ final class WorldRun {
                 settle();
                 for (int h = 0; h < live.length; h++) {
                     if (!live[h]) continue;
-                    keepRingEvents(h);
+                    List<Event> ringEvents = ringEvents(h);
                     long c = ctx[h];
                     long rc = call(() -> aio.ioDestroy(c));
-                    if (rc == 0) forget(h);
+                    if (rc == 0) {
+                        allEvents.addAll(ringEvents);
+                        forget(h);
+                    }
                     obs.add(observe(obs.size(), "final io_destroy(ctx" + h + ")", rc, null, "")
                             .settled(Settle.SETTLED, List.of()));
                 }
                 String closed = closeWorld();
                 return new Trace(world, obs, allEvents, finalState(), closed);
+            } catch (RuntimeException | Error e) {
+                closeWorld(); // the emulated process must not outlive a sequence the harness gave up on
+                throw e;
             } finally {
                 fx.close();
             }
@@ -406,10 +412,6 @@ final class WorldRun {
         RingView.Header hd = ring.header(ctx[h]);
         List<long[]> raw = hd != null && hd.live() ? ring.events(ctx[h], hd, hd.available()) : null;
         return raw == null ? List.of() : named(raw);
-    }
-
-    private void keepRingEvents(int h) {
-        allEvents.addAll(ringEvents(h));
     }
 
     /** After a successful destroy every request of the context has completed (LNX-16/17), signals included. */
