@@ -148,7 +148,7 @@ final class LinuxAioContext implements CompletionSink {
             if (Thread.interrupted()) return n > 0 ? n : -LinuxErrno.EINTR;
             long now = System.nanoTime();
             if (deadline != Long.MAX_VALUE && now - deadline >= 0) return n;
-            if (now - spinUntil < 0) {
+            if (now - spinUntil < 0 && (deadline == Long.MAX_VALUE || deadline - spinUntil > 0)) {
                 Thread.onSpinWait();
                 continue;
             }

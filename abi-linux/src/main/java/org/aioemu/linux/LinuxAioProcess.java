@@ -193,11 +193,10 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         LinuxAioContext ctx = lookup(ctxId);
         if (ctx == null) return -LinuxErrno.EINVAL;
         if (minNr < 0 || minNr > nr) return -LinuxErrno.EINVAL;
-        return ctx.getevents(minNr, nr, events, deadline, deadline == NOW ? 0 : spinNanos);
+        return ctx.getevents(minNr, nr, events, deadline, spinNanos);
     }
 
     private static final long FAULT = Long.MIN_VALUE;
-    private static final long NOW = Long.MIN_VALUE + 1;
 
     /**
      * The wait's end as a nanoTime deadline: none for a NULL timeout; the timespec is not
@@ -215,10 +214,8 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE;
         }
-        if (total < 0) return Long.MAX_VALUE;
-        if (total == 0) return NOW;
-        long now = System.nanoTime();
-        return total > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : now + total;
+        if (total < 0 || total > Long.MAX_VALUE / 4) return Long.MAX_VALUE;
+        return System.nanoTime() + total;   // {0,0}: already past, so one pass and no wait (LNX-61)
     }
 
     // ---- process life -----------------------------------------------------------------------------

@@ -66,7 +66,8 @@ public final class LinuxAioSystem implements AutoCloseable {
 
     private static int readPossibleCpus() {
         try {
-            String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).trim();   // "0-1" or "0"
+            // readAllLines, not readString: sysfs reports a page-sized file and readString stops short here
+            String s = Files.readAllLines(Path.of("/sys/devices/system/cpu/possible")).getFirst().trim();   // "0-1" or "0"
             String last = s.substring(s.lastIndexOf(s.contains("-") ? '-' : ',') + 1);
             return Integer.parseInt(last) + 1;
         } catch (IOException | RuntimeException e) {

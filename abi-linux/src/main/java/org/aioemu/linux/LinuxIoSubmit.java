@@ -60,7 +60,7 @@ final class LinuxIoSubmit {
             case IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV -> readWrite(iocb, info, mode);
             case IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC -> sync(iocb, info);
             case IOCB_CMD_POLL -> poll(iocb, info);
-            default -> -LinuxErrno.EINVAL;                               // NOOP, the old PREADX, anything else (LNX-28)
+            default -> (long) -LinuxErrno.EINVAL;                        // NOOP, the old PREADX, anything else (LNX-28)
         };
         if (req instanceof Long err) return err;
         Request r = ((Request) req).withFdInfo(info)
@@ -92,6 +92,7 @@ final class LinuxIoSubmit {
         if ((rwFlags & 0x40) != 0 && !(write && info.direct())) return (long) -LinuxErrno.EOPNOTSUPP;   // RWF_ATOMIC
         if (write ? !info.writable() : !info.readable()) return (long) -LinuxErrno.EBADF;
         if (info.kind() == FdKind.DIRECTORY) return (long) -LinuxErrno.EINVAL;                       // no read_iter/write_iter
+        if (info.kind() == FdKind.OTHER && !hasIter(info.fd(), write)) return (long) -LinuxErrno.EINVAL;
         long buf = Iocb.aio_buf(iocb);
         long nbytes = Iocb.aio_nbytes(iocb);
         MemorySegment data;
@@ -118,7 +119,8 @@ final class LinuxIoSubmit {
         Request r = vectored
                 ? (write ? Request.writev(info.fd(), data, iovcnt, off) : Request.readv(info.fd(), data, iovcnt, off))
                 : (write ? Request.write(info.fd(), data, off) : Request.read(info.fd(), data, off));
-        r.withRwFlags(rwFlags);
+        // A stream the program made non-blocking answers -EAGAIN in the event rather than waiting (LNX-47).
+        r.withRwFlags(stream && info.nonBlocking() ? rwFlags | RWF_NOWAIT : rwFlags);
         if (mode == LinuxSubmitMode.LINUX) r.withOptions(Request.Option.RUN_ON_CALLER);   // O_DIRECT still goes to workers
         return r;
     }
@@ -160,10 +162,23 @@ final class LinuxIoSubmit {
 
     /** IOCB_FLAG_RESFD takes an eventfd only (LNX-74): its /proc link names it. */
     private static boolean isEventfd(int fd) {
+        return "anon_inode:[eventfd]".equals(link(fd));
+    }
+
+    /**
+     * Whether an anonymous-inode file has the read_iter/write_iter that aio_read/aio_write need:
+     * an eventfd reads through read_iter but writes only through plain write (so PWRITE is
+     * EINVAL at submit); epoll, timerfd, signalfd and the like have neither.
+     */
+    private static boolean hasIter(int fd, boolean write) {
+        return !write && isEventfd(fd);
+    }
+
+    private static String link(int fd) {
         try {
-            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString().equals("anon_inode:[eventfd]");
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
         } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            return "";
         }
     }
 }
