@@ -80,6 +80,9 @@ public final class HostConstants {
     public static final int SHUT_RD = 0;
     public static final int SHUT_WR = 1;
     public static final int SHUT_RDWR = 2;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_LINGER = 13;
 
     // <sys/mman.h>
     public static final int PROT_NONE = 0;

@@ -76,6 +76,15 @@ public final class HostIo {
     private static final MethodHandle SOCKETPAIR =
             downcall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle SHUTDOWN = downcall("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle SOCKET = downcall("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    // socklen_t is unsigned int
+    private static final MethodHandle BIND = downcall("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle CONNECT = downcall("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = downcall("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ACCEPT4 = downcall("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SETSOCKOPT =
+            downcall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle GETPID = downcall("getpid", JAVA_INT);
     // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
@@ -320,6 +329,76 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) SHUTDOWN.invokeExact(cs, fd, how), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SOCKET.invokeExact(cs, domain, type, protocol), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code addr} is a whole socket address (e.g. {@link SockaddrIn}); its size is the addrlen. */
+    public static int bind(int fd, MemorySegment addr) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) BIND.invokeExact(cs, fd, addr, (int) addr.byteSize()), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code addr} is a whole socket address (e.g. {@link SockaddrIn}); its size is the addrlen. */
+    public static int connect(int fd, MemorySegment addr) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) CONNECT.invokeExact(cs, fd, addr, (int) addr.byteSize()), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int listen(int fd, int backlog) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) LISTEN.invokeExact(cs, fd, backlog), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Accepts one connection without asking for the peer's address; {@code flags} are SOCK_NONBLOCK/SOCK_CLOEXEC. */
+    public static int accept4(int fd, int flags) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) ACCEPT4.invokeExact(cs, fd, MemorySegment.NULL, MemorySegment.NULL, flags), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Fills {@code addr} (its size is the room offered) with the socket's own address. */
+    public static int getsockname(int fd, MemorySegment addr) {
+        MemorySegment len = SCRATCH.get();
+        len.set(JAVA_INT, 0, (int) addr.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(cs, fd, addr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code optval} is the whole option value (an int, a {@link Linger}, ...); its size is the optlen. */
+    public static int setsockopt(int fd, int level, int optname, MemorySegment optval) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(cs, fd, level, optname, optval, (int) optval.byteSize()), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }

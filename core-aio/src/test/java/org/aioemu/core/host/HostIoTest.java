@@ -334,4 +334,39 @@ class HostIoTest {
             assertArrayEquals(new int[] {iterations, iterations}, new int[] {a.get(), b.get()});
         }
     }
+
+    @Test
+    void loopbackTcpConnectsAndLingerZeroResets() {
+        int listener = fds.track(HostIo.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        assertEquals(0, HostIo.bind(listener, SockaddrIn.loopback(arena, 0)));
+        assertEquals(0, HostIo.listen(listener, 4));
+        MemorySegment bound = arena.allocate(SockaddrIn.LAYOUT);
+        assertEquals(0, HostIo.getsockname(listener, bound));
+        int port = SockaddrIn.port(bound);
+        assertTrue(port > 0, "bind chose a port");
+        assertEquals(SockaddrIn.INADDR_LOOPBACK, SockaddrIn.address(bound));
+
+        int client = fds.track(HostIo.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        assertEquals(0, HostIo.connect(client, SockaddrIn.loopback(arena, port)));
+        int server = fds.track(HostIo.accept4(listener, SOCK_CLOEXEC));
+        assertEquals(5, HostIo.write(client, text("hello"), 5));
+        MemorySegment buf = arena.allocate(16);
+        assertEquals(5, HostIo.read(server, buf, 16));
+        assertEquals("hello", string(buf, 5));
+
+        assertEquals(0, HostIo.setsockopt(server, SOL_SOCKET, SO_LINGER, Linger.of(arena, true, 0)));
+        fds.closeNow(server);
+        assertEquals(-Errno.ECONNRESET.intValue(), HostIo.read(client, buf, 16), "linger 0 sends a reset");
+    }
+
+    @Test
+    void connectToAClosedPortIsRefused() {
+        int probe = fds.track(HostIo.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        assertEquals(0, HostIo.bind(probe, SockaddrIn.loopback(arena, 0)));
+        MemorySegment bound = arena.allocate(SockaddrIn.LAYOUT);
+        assertEquals(0, HostIo.getsockname(probe, bound));
+        int client = fds.track(HostIo.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        // bound but not listening: nobody accepts on that port
+        assertEquals(-Errno.ECONNREFUSED.intValue(), HostIo.connect(client, SockaddrIn.loopback(arena, SockaddrIn.port(bound))));
+    }
 }

@@ -71,4 +71,27 @@ class LayoutTest {
                     () -> IoVec.allocate(arena, MemorySegment.ofArray(new byte[4])));
         }
     }
+
+    @Test
+    void sockaddrIn() {
+        assertEquals(16, SockaddrIn.LAYOUT.byteSize());
+        assertEquals(2, offset(SockaddrIn.LAYOUT, "sin_port"));
+        assertEquals(4, offset(SockaddrIn.LAYOUT, "sin_addr"));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment sa = SockaddrIn.loopback(arena, 0x1234);
+            assertEquals(HostConstants.AF_INET, sa.get(ValueLayout.JAVA_SHORT, 0));
+            assertEquals(0x12, sa.get(ValueLayout.JAVA_BYTE, 2), "port in network order");
+            assertEquals(0x34, sa.get(ValueLayout.JAVA_BYTE, 3));
+            assertEquals(127, sa.get(ValueLayout.JAVA_BYTE, 4), "address in network order");
+            assertEquals(1, sa.get(ValueLayout.JAVA_BYTE, 7));
+            assertEquals(0x1234, SockaddrIn.port(sa));
+            assertEquals(SockaddrIn.INADDR_LOOPBACK, SockaddrIn.address(sa));
+        }
+    }
+
+    @Test
+    void linger() {
+        assertEquals(8, Linger.LAYOUT.byteSize());
+        assertEquals(4, offset(Linger.LAYOUT, "l_linger"));
+    }
 }
