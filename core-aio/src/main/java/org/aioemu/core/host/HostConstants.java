@@ -82,6 +82,8 @@ public final class HostConstants {
     public static final int SHUT_RDWR = 2;
     public static final int SOL_SOCKET = 1;
     public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_ACCEPTCONN = 30;
     public static final int SO_LINGER = 13;
 
     // <sys/mman.h>
