@@ -10,6 +10,8 @@ import static org.aioemu.freebsd.FreeBsdAioConstants.LIO_WRITEV;
 import static org.aioemu.freebsd.FreeBsdAioConstants.O_DSYNC;
 import static org.aioemu.freebsd.FreeBsdAioConstants.O_SYNC;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.aioemu.core.AioException;
 import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.host.FdInfo;
+import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
 
 /**
@@ -176,6 +179,25 @@ public final class FreeBsdAioProcess {
         }
         int rc = HostIo.listen(fd, backlog);
         return (int) ret(rc < 0 ? -FreeBsdErrno.fromHost(rc) : rc);
+    }
+
+    /**
+     * shutdown(2) with FreeBSD's SHUT_RD: data already received is discarded (sorflush), so a read
+     * afterwards sees end of file at once (Linux would still hand out what was queued).
+     */
+    public int shutdown(int fd, int how) {
+        alive();
+        int rc = HostIo.shutdown(fd, how);
+        if (rc < 0) return (int) ret(-FreeBsdErrno.fromHost(rc));
+        if (how == HostConstants.SHUT_RD || how == HostConstants.SHUT_RDWR) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment sink = arena.allocate(65536);
+                while (HostIo.recv(fd, sink, sink.byteSize(), HostConstants.MSG_DONTWAIT) > 0) {
+                    // discard
+                }
+            }
+        }
+        return (int) ret(0);
     }
 
     /** close(2): a kqueue goes with its knotes; any other descriptor's AIO jobs are neither cancelled nor waited for. */

@@ -356,6 +356,37 @@ final class Fbsd implements AutoCloseable {
         return t;
     }
 
+    /** A descriptor number that is not open (the originals use 666). */
+    static int closedFd() {
+        for (int fd = 666; ; fd++) if (HostIo.fcntl(fd, HostConstants.F_GETFD, 0) < 0) return fd;
+    }
+
+    static long blksize(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(org.aioemu.core.host.Stat.LAYOUT);
+            assertEquals(0, HostIo.fstat(fd, st));
+            return org.aioemu.core.host.Stat.blksize(st);
+        }
+    }
+
+    /** An AF_UNIX stream socket bound to {@code name} in the test directory (not listening). */
+    int boundUnixSocket(String name) {
+        int s = track(HostIo.socket(HostConstants.AF_UNIX, HostConstants.SOCK_STREAM | HostConstants.SOCK_CLOEXEC, 0));
+        // struct sockaddr_un { sa_family_t sun_family; char sun_path[108]; }
+        MemorySegment sun = arena.allocate(110);
+        sun.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) HostConstants.AF_UNIX);
+        byte[] path = dir.resolve(name).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        MemorySegment.copy(MemorySegment.ofArray(path), 0, sun, 2, path.length);
+        assertEquals(0, HostIo.bind(s, sun));
+        return s;
+    }
+
+    static int sockopt(int fd, int opt) {
+        int v = HostIo.getsockoptInt(fd, HostConstants.SOL_SOCKET, opt);
+        assertTrue(v > 0);
+        return v;
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);
