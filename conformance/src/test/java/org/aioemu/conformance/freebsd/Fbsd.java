@@ -121,6 +121,13 @@ final class Fbsd implements AutoCloseable {
         return cb;
     }
 
+    /** The buffer an aiocb names (aio_buf, aio_nbytes). */
+    @SuppressWarnings("restricted")
+    static MemorySegment bufferOf(MemorySegment cb) {
+        FreeBsdAiocb.Value v = FreeBsdAiocb.read(cb);
+        return MemorySegment.ofAddress(v.buf()).reinterpret(v.nbytes());
+    }
+
     MemorySegment buffer(long n) {
         return arena.allocate(Math.max(n, 1), 16).asSlice(0, n);
     }
@@ -385,6 +392,59 @@ final class Fbsd implements AutoCloseable {
         int v = HostIo.getsockoptInt(fd, HostConstants.SOL_SOCKET, opt);
         assertTrue(v > 0);
         return v;
+    }
+
+    /**
+     * Open POSIX aio_test.h setup_aio(): an AF_UNIX SOCK_DGRAM pair and {@code count} write aiocbs
+     * on its first end, each of half SO_SNDBUF (the socket buffer holds two such messages, so the
+     * later writes block), SIGEV_NONE, buffers filled with 0xaa. Returns [fd0, fd1].
+     */
+    int[] setupAio(MemorySegment[] reqs) {
+        int[] pair = socketpair(HostConstants.SOCK_DGRAM);
+        int size = sockopt(pair[0], HostConstants.SO_SNDBUF) / 2;
+        for (int i = 0; i < reqs.length; i++) {
+            MemorySegment buf = buffer(size);
+            buf.fill((byte) 0xaa);
+            reqs[i] = aiocb(pair[0], buf, 0);
+        }
+        return pair;
+    }
+
+    /**
+     * A job that holds one worker (an aiod) until {@link Blocker#release}: a read on a pty master
+     * nobody writes to yet. Ptys are "unsafe" files, so this turns vfs.aio.enable_unsafe on.
+     */
+    final class Blocker {
+        final int master;
+        final int slave;
+        final MemorySegment cb;
+
+        Blocker() {
+            sysctl("vfs.aio.enable_unsafe", 1);
+            int[] t = pty();
+            master = t[0];
+            slave = t[1];
+            cb = aiocb(master, buffer(1), 0);
+            assertEquals(0, p.aio_read(cb.address()));
+        }
+
+        /** Lets the read finish, waits for it and reaps it. */
+        void release() {
+            assertEquals(1, HostIo.write(slave, text("x"), 1));
+            assertEquals(0, awaitDone(cb));
+            assertEquals(1, p.aio_return(cb.address()));
+        }
+    }
+
+    /** Waits until aio_error stops saying EINPROGRESS; returns the error. */
+    int awaitDone(MemorySegment cb) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int error;
+        while ((error = p.aio_error(cb.address())) == EINPROGRESS) {
+            if (System.nanoTime() > end) fail("job never finished");
+            sleep(1);
+        }
+        return error;
     }
 
     static void sleep(long millis) {
