@@ -246,6 +246,13 @@ public final class FreeBsdAioProcess {
         return (int) ret(0);
     }
 
+    /** kill(getpid(), signo): sends the process a signal (si_code SI_USER). 0, or -1/EINVAL for a bad number. */
+    public int kill(int signo) {
+        if (!FreeBsdSignals.valid(signo)) return (int) ret(-FreeBsdErrno.EINVAL);
+        signals.post(new FreeBsdSigInfo(signo, FreeBsdAioConstants.SI_USER, 0, 0), null);
+        return (int) ret(0);
+    }
+
     /** Blocked signals waiting for delivery, oldest first. */
     public List<FreeBsdSigInfo> pendingSignals() {
         return signals.pending();

@@ -428,12 +428,22 @@ final class Fbsd implements AutoCloseable {
             assertEquals(0, p.aio_read(cb.address()));
         }
 
+        /** Lets the read finish (a byte arrives on the pty). */
+        void unblock() {
+            assertEquals(1, HostIo.write(slave, text("x"), 1));
+        }
+
         /** Lets the read finish, waits for it and reaps it. */
         void release() {
-            assertEquals(1, HostIo.write(slave, text("x"), 1));
+            unblock();
             assertEquals(0, awaitDone(cb));
             assertEquals(1, p.aio_return(cb.address()));
         }
+    }
+
+    /** The program's own copy of the private fields: {status, error}. */
+    static long[] privateFields(MemorySegment cb) {
+        return new long[] {FreeBsdAiocb.status(cb), FreeBsdAiocb.error(cb)};
     }
 
     /** Waits until aio_error stops saying EINPROGRESS; returns the error. */
