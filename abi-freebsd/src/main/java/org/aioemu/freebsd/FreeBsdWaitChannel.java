@@ -32,9 +32,16 @@ final class FreeBsdWaitChannel {
         sleepers.add(s);
         if (signals != null) signals.sleeping(s);
         lock.unlock();
+        boolean interrupted = false;
         try {
             long end = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : Long.MAX_VALUE;
             while (!s.woken() && s.signal() == null) {
+                // A Java interrupt (a test's timeout, a shutdown; nothing FreeBSD knows) ends the
+                // sleep as an uncaught signal would: EINTR, the interrupt left set for the caller.
+                if (Thread.currentThread().isInterrupted()) {
+                    interrupted = true;
+                    break;
+                }
                 long left = end - System.nanoTime();
                 if (left <= 0) break;
                 if (end == Long.MAX_VALUE) LockSupport.park(this);
@@ -50,6 +57,7 @@ final class FreeBsdWaitChannel {
             signals.claim(d);
             return d.restarts() ? ERESTART : FreeBsdErrno.EINTR;
         }
+        if (interrupted) return FreeBsdErrno.EINTR;
         return s.woken() ? 0 : FreeBsdErrno.EWOULDBLOCK;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 16 KiB for files, 256 bytes for fifos, pipes, ptys and socket pairs. As there, the unsafe
  * types run with vfs.aio.enable_unsafe=1.
  */
+@Timeout(60)
 class AioTestFileTypesTest {
     enum Method { KQ, POLL, SIGNAL, SUSPEND, THREAD, WAITCOMPLETE }
 

@@ -39,9 +39,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** FreeBSD tests/sys/aio/aio_test.c, "various special cases" and the vectored cases. */
+@Timeout(60)
 class AioTestSpecialCasesTest {
     private static final int MSG_WAITALL = 0x100;   // Linux <sys/socket.h>, for the host-side recv
 

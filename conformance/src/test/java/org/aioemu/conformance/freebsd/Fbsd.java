@@ -20,6 +20,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
+import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostErrno;
 import org.aioemu.core.host.HostIo;
@@ -68,8 +70,10 @@ final class Fbsd implements AutoCloseable {
         this.dir = dir;
     }
 
+    /** Ends the test's system; a job a failed test left running cannot hold the exit for more than 5 s. */
     @Override
     public void close() {
+        for (FreeBsdAioProcess q : sys.processes()) q.setExitPolicy(ExitPolicy.CANCEL_THEN_DRAIN, Duration.ofSeconds(5));
         sys.close();
         for (int fd : fds) HostIo.close(fd);
     }
@@ -426,6 +430,16 @@ final class Fbsd implements AutoCloseable {
             slave = t[1];
             cb = aiocb(master, buffer(1), 0);
             assertEquals(0, p.aio_read(cb.address()));
+        }
+
+        /** Waits until an aiod has taken the read (call it while nothing else waits for an aiod). */
+        Blocker awaitRunning() {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (sys.core().workers().queued() > 0) {
+                assertTrue(System.nanoTime() < end, "no aiod took the read");
+                Thread.onSpinWait();
+            }
+            return this;
         }
 
         /** Lets the read finish (a byte arrives on the pty). */

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file, so close(2) neither cancels nor waits, and the descriptor number is then unknown to
  * aio_cancel (EBADF).
  */
+@Timeout(60)
 class FreeBsdForkCloseTest {
     @TempDir Path dir;
     private Fbsd fx;

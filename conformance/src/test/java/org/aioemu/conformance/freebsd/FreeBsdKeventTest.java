@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a dispatched one), data is the job's error, a program cannot attach AIO knotes itself, EVFILT_LIO
  * persists until the batch's last entry is reaped, and kevent is interrupted by a signal.
  */
+@Timeout(60)
 class FreeBsdKeventTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs, before anything else is checked; enable_unsafe gates pipes and ptys; IOSIZE_MAX follows
  * debug.iosize_max_clamp.
  */
+@Timeout(60)
 class FreeBsdLimitsTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * blocking pipe write completes in full, a non-blocking socket write with the partial count, a
  * read on a non-blocking pipe with nothing in it fails EAGAIN (an aiod's one fo_read).
  */
+@Timeout(60)
 class FreeBsdOrderingTest {
     @TempDir Path dir;
     private Fbsd fx;

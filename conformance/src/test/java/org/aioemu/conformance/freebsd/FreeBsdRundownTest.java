@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing is written back into the program's aiocbs. The core's other exit policies are
  * selectable: DRAIN waits for everything, DETACH returns at once.
  */
+@Timeout(60)
 class FreeBsdRundownTest {
     private static final long[] SUBMITTED = {-1, EINPROGRESS};
 
@@ -75,7 +77,7 @@ class FreeBsdRundownTest {
             + "blocks until the running job ends, notifies nothing, writes nothing back")
     void exitRunsEveryStateDown() throws Exception {
         fx.sysctl("vfs.aio.max_aio_per_proc", 1);
-        Fbsd.Blocker running = fx.new Blocker();                                    // running on the process's one aiod
+        Fbsd.Blocker running = fx.new Blocker().awaitRunning();                     // running on the process's one aiod
         signalled(running.cb);
         int fd = fx.file("f");
         MemorySegment queued = signalled(fx.aiocb(fd, fx.randomBuffer(4096), 0));  // waits for an aiod
@@ -118,7 +120,7 @@ class FreeBsdRundownTest {
             + "then the stored EINPROGRESS (nothing was written back); caught signals are back to their default")
     void execRunsDownAndStartsClean() {
         fx.sysctl("vfs.aio.max_aio_per_proc", 1);
-        Fbsd.Blocker running = fx.new Blocker();
+        Fbsd.Blocker running = fx.new Blocker().awaitRunning();
         int fd = fx.file("f");
         MemorySegment queued = signalled(fx.aiocb(fd, fx.randomBuffer(512), 0));
         assertEquals(0, fx.p.aio_write(queued.address()));
@@ -188,7 +190,7 @@ class FreeBsdRundownTest {
     @DisplayName("aioemu freebsd rundown: a deadline on CANCEL_THEN_DRAIN gives up on a job that never ends (FreeBSD would hang)")
     void deadlineGivesUp() {
         fx.p.setExitPolicy(ExitPolicy.CANCEL_THEN_DRAIN, Duration.ofMillis(200));
-        Fbsd.Blocker forever = fx.new Blocker();
+        Fbsd.Blocker forever = fx.new Blocker().awaitRunning();
         long t0 = System.nanoTime();
         assertFalse(fx.p.exit());
         assertTrue(System.nanoTime() - t0 >= 150_000_000L);

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and interrupting the AIO sleeps: aio_suspend and lio_listio(LIO_WAIT) with EINTR, even for the
  * awaited job's own signal; aio_waitcomplete restarts under SA_RESTART when it has no timeout.
  */
+@Timeout(60)
 class FreeBsdSignalsTest {
     @TempDir Path dir;
     private Fbsd fx;
@@ -243,6 +245,8 @@ class FreeBsdSignalsTest {
         assertEquals(0, fx.p.aio_write(cb.address()));
         assertTrue(Fbsd.acquire(sem));
         assertEquals(0xabcdefL, value.get());
+        long end = System.nanoTime() + 5_000_000_000L;   // counted once the function has returned
+        while (fx.p.sigevThreadCalls() == 0 && System.nanoTime() < end) Fbsd.sleep(1);
         assertEquals(1, fx.p.sigevThreadCalls());
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reaping failures; aio_suspend's early answers; aio_mlock; LIO_NOP entries; and bad pointers,
  * which are EFAULT (or, where FreeBSD reads with fuword, -1) and never a crash.
  */
+@Timeout(60)
 class FreeBsdStatusTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 32 KiB writes notified through a kqueue, drained with 1 ns kevent polls. The originals make 300
  * runs; 5 keep the suite's time budget while covering the same paths every run.
  */
+@Timeout(60)
 class KqueueProgramsTest {
     private static final int RUNS = 5;
     private static final int SIZE = 32768;

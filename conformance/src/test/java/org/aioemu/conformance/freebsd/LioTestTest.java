@@ -29,9 +29,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** FreeBSD tests/sys/aio/lio_test.c. */
+@Timeout(60)
 class LioTestTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * thread is inside write()), FreeBSD's code cancels it (it waits on the socket buffer with a
  * cancel routine): those cases assert FreeBSD's behaviour and say so.
  */
+@Timeout(60)
 class OpenPosixAioCancelTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -13,9 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Open POSIX test suite conformance/interfaces/aio_error and aio_return. */
+@Timeout(60)
 class OpenPosixAioErrorReturnTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * looks at aio_reqprio (no prioritized I/O). The cases written for queue-then-fail or for a
  * reqprio check assert FreeBSD's answer and say so.
  */
+@Timeout(60)
 class OpenPosixAioReadWriteTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * read nobody answers instead of on a large file write racing the clock, so "times out before
  * the request completes" is certain.
  */
+@Timeout(60)
 class OpenPosixAioSuspendTest {
     @TempDir Path dir;
     private Fbsd fx;

@@ -31,9 +31,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Open POSIX test suite conformance/interfaces/lio_listio. */
+@Timeout(60)
 class OpenPosixLioListioTest {
     @TempDir Path dir;
     private Fbsd fx;
