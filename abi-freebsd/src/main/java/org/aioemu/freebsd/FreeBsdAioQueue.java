@@ -127,11 +127,10 @@ final class FreeBsdAioQueue {
         if (rw && cb.offset() < 0 && !ftype.isVchr()) return fail(ujob, FreeBsdErrno.EINVAL);
 
         long jobref = proc.system().nextJobRef();
-        long seqno = proc.system().nextJobSeqno();
         if (!FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.KERNELINFO_OFFSET, jobref)) return fail(ujob, FreeBsdErrno.EINVAL);
         if (opcode == LIO_NOP) return 0;
 
-        FreeBsdJob job = new FreeBsdJob(ki, ujob, cb, opcode, jobref, seqno, lio, ftype, info);
+        FreeBsdJob job = new FreeBsdJob(ki, ujob, cb, opcode, lio, ftype, info);
         if (notify == SIGEV_KEVENT) {
             int evflags = sev.keventFlags();
             if ((evflags & ~(EV_CLEAR | EV_DISPATCH | EV_ONESHOT)) != 0) return fail(ujob, FreeBsdErrno.EINVAL);

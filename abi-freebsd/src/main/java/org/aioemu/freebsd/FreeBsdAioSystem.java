@@ -12,14 +12,13 @@ import org.aioemu.core.AioSystem;
 
 /**
  * An emulated FreeBSD system's AIO: one core {@link AioSystem} (its worker pool sized as the aiod
- * pool, its limits as vfs.aio's), the sysctl tree that tunes it, the global job counters
- * (jobrefid, jobseqno) and the processes. Start one, make processes, close it when done.
+ * pool, its limits as vfs.aio's), the sysctl tree that tunes it, the global job id counter
+ * (jobrefid) and the processes. Start one, make processes, close it when done.
  */
 public final class FreeBsdAioSystem implements AutoCloseable {
     private final AioSystem core;
     private final FreeBsdSysctl sysctl;
     private final AtomicLong jobRef = new AtomicLong(1);
-    private final AtomicLong jobSeqno = new AtomicLong();
     private final AtomicInteger lwpids = new AtomicInteger(100_000);
     private final AtomicInteger pids = new AtomicInteger(1_000);
     private final Set<FreeBsdAioProcess> processes = ConcurrentHashMap.newKeySet();
@@ -67,10 +66,6 @@ public final class FreeBsdAioSystem implements AutoCloseable {
 
     long nextJobRef() {
         return jobRef.getAndIncrement();
-    }
-
-    long nextJobSeqno() {
-        return jobSeqno.getAndIncrement();
     }
 
     int nextLwpid() {

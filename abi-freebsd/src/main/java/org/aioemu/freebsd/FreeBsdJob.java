@@ -16,8 +16,6 @@ final class FreeBsdJob implements FreeBsdKnote.Filter {
     final long ujob;
     final FreeBsdAiocb.Value cb;
     final int opcode;
-    final long jobref;
-    final long seqno;
     final FreeBsdLioJob lio;
     final FreeBsdFileType type;
     final FdInfo info;          // the file as probed at submission (null for aio_mlock)
@@ -38,14 +36,12 @@ final class FreeBsdJob implements FreeBsdKnote.Filter {
     int msgsnd;
     int msgrcv;
 
-    FreeBsdJob(FreeBsdAioState state, long ujob, FreeBsdAiocb.Value cb, int opcode, long jobref, long seqno,
+    FreeBsdJob(FreeBsdAioState state, long ujob, FreeBsdAiocb.Value cb, int opcode,
                FreeBsdLioJob lio, FreeBsdFileType type, FdInfo info) {
         this.state = state;
         this.ujob = ujob;
         this.cb = cb;
         this.opcode = opcode;
-        this.jobref = jobref;
-        this.seqno = seqno;
         this.lio = lio;
         this.type = type;
         this.info = info;

@@ -8,7 +8,6 @@ import static org.aioemu.freebsd.FreeBsdAioConstants.EV_DELETE;
 import static org.aioemu.freebsd.FreeBsdAioConstants.EV_DISABLE;
 import static org.aioemu.freebsd.FreeBsdAioConstants.EV_DISPATCH;
 import static org.aioemu.freebsd.FreeBsdAioConstants.EV_ENABLE;
-import static org.aioemu.freebsd.FreeBsdAioConstants.EV_FLAG1;
 import static org.aioemu.freebsd.FreeBsdAioConstants.EV_ONESHOT;
 
 import java.util.ArrayDeque;
@@ -213,15 +212,4 @@ final class FreeBsdKqueue {
         }
     }
 
-    /** Knotes registered now (for tests and diagnostics). */
-    int knoteCount() {
-        lock.lock();
-        try {
-            return knotes.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    static final int KERNEL_FLAGS = EV_ADD | EV_ENABLE | EV_FLAG1;
 }

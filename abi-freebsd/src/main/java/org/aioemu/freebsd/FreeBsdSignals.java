@@ -128,12 +128,6 @@ public final class FreeBsdSignals {
         }
     }
 
-    boolean isBlocked(int signo) {
-        synchronized (lock) {
-            return blocked[signo];
-        }
-    }
-
     /** Signals waiting because they are blocked, oldest first. */
     List<FreeBsdSigInfo> pending() {
         synchronized (lock) {

@@ -65,6 +65,11 @@ class FreeBsdLimitsTest {
         assertEquals(32L, all.get("kern.ipc.aio.max_procs"));
         assertEquals(256L, all.get("p1003_1b.aio_listio_max"));
         assertEquals(1024L, all.get("p1003_1b.aio_max"));
+        try {
+            assertTrue(fx.sys.sysctl().describe("vfs.aio.enable_unsafe").contains("known-safe types"));
+        } catch (FreeBsdSysctl.SysctlException e) {
+            throw new AssertionError(e);
+        }
         FreeBsdSysctl.SysctlException ro = assertThrows(FreeBsdSysctl.SysctlException.class,
                 () -> fx.sys.sysctl().set("vfs.aio.num_queue_count", 5));
         assertEquals(FreeBsdErrno.EPERM, ro.errno());
