@@ -61,9 +61,7 @@ final class FreeBsdAioQueue {
     int aqueue(long ujob, FreeBsdLioJob lio, int type, boolean viaLibrt) {
         FreeBsdAioState ki = proc.aioState();
         FreeBsdSysctl sysctl = proc.system().sysctl();
-        FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.STATUS_OFFSET, -1);
-        FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.ERROR_OFFSET, 0);
-        FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.KERNELINFO_OFFSET, -1);
+        FreeBsdUserMemory.storePrivate(ujob, -1, 0, -1);
 
         if (proc.system().core().limits().queuedSystem() >= sysctl.maxAioQueue() || ki.count() >= sysctl.maxAioQueuePerProc()) {
             return fail(ujob, FreeBsdErrno.EAGAIN);

@@ -45,8 +45,7 @@ final class FreeBsdAioStatus {
         } finally {
             ki.lock.unlock();
         }
-        FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.ERROR_OFFSET, job.error);
-        FreeBsdUserMemory.suword(ujob + FreeBsdAiocb.STATUS_OFFSET, job.status);
+        FreeBsdUserMemory.storePrivate(ujob, job.status, job.error);
         return job.error != 0 ? -job.error : job.status;
     }
 }

@@ -62,8 +62,7 @@ final class FreeBsdAioWaitComplete {
                 continue;
             }
             FreeBsdUserMemory.suword(iocbp, job.ujob);
-            FreeBsdUserMemory.suword(job.ujob + FreeBsdAiocb.ERROR_OFFSET, job.error);
-            FreeBsdUserMemory.suword(job.ujob + FreeBsdAiocb.STATUS_OFFSET, job.status);
+            FreeBsdUserMemory.storePrivate(job.ujob, job.status, job.error);
             return job.error != 0 ? -job.error : job.status;
         }
     }

@@ -44,6 +44,20 @@ final class FreeBsdUserMemory {
         return ForeignMemory.copyOut(w, addr, 8) == 0;
     }
 
+    private static final ThreadLocal<MemorySegment> PRIVATE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(24, 8));
+
+    /**
+     * Stores the aiocb's _aiocb_private words from status on: {status, error} or {status, error,
+     * kernelinfo}, in one copy (they are adjacent); a fault is ignored, as the kernel's suword
+     * results are.
+     */
+    static void storePrivate(long ujob, long... words) {
+        MemorySegment w = PRIVATE.get();
+        for (int i = 0; i < words.length; i++) w.setAtIndex(ValueLayout.JAVA_LONG, i, words[i]);
+        ForeignMemory.copyOut(w, ujob + FreeBsdAiocb.STATUS_OFFSET, 8L * words.length);
+    }
+
     /** fuword(): loads one long, or -1 on a fault (the kernel's fuword cannot tell them apart either). */
     static long fuword(long addr) {
         MemorySegment w = WORD.get();
