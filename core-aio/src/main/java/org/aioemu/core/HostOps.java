@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import org.aioemu.core.host.FdKind;
+import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostErrno;
 import org.aioemu.core.host.HostIo;
 import org.aioemu.core.host.IoVec;
@@ -24,6 +25,8 @@ final class HostOps {
     static final int EAGAIN = HostErrno.number("EAGAIN");
     static final int EINTR = HostErrno.number("EINTR");
     static final int EOPNOTSUPP = HostErrno.number("EOPNOTSUPP");
+    private static final int ENXIO = HostErrno.number("ENXIO");
+    private static final int EPIPE = HostErrno.number("EPIPE");
 
     private static final int SCRATCH_IOVECS = 1024 + 1;   // IOV_MAX, plus one for single buffers
     private static final ThreadLocal<MemorySegment> SCRATCH =
@@ -40,7 +43,28 @@ final class HostOps {
         // preadv2/pwritev2 with RWF_NOWAIT: page-cache-only for files, MSG_DONTWAIT for sockets and
         // pipes. Our dup shares the file description with the program's fd, so O_NONBLOCK is not ours
         // to set. A position on a stream gives the kernel's ESPIPE.
-        return rw2(r, fd, position(r), r.rwFlags | RWF_NOWAIT);
+        long n = rw2(r, fd, position(r), r.rwFlags | RWF_NOWAIT);
+        if (n == -EOPNOTSUPP && kind == FdKind.PIPE) n = attemptOnOwnDescription(r, fd);
+        return n;
+    }
+
+    /**
+     * Named FIFOs refuse RWF_NOWAIT (EOPNOTSUPP; only pipe(2) pipes take it), so the one
+     * non-blocking try goes through a file description of our own, opened O_NONBLOCK on the same
+     * FIFO through /proc/self/fd with the program's access mode, for this attempt only. Opening
+     * a write side with no reader left fails with ENXIO; a write there is EPIPE.
+     */
+    private static long attemptOnOwnDescription(Request r, int fd) {
+        int mode = r.fdInfo.statusFlags() & HostConstants.O_ACCMODE;
+        int own = HostIo.open("/proc/self/fd/" + fd, mode | HostConstants.O_NONBLOCK | HostConstants.O_CLOEXEC, 0);
+        if (own < 0) return own == -ENXIO ? -EPIPE : own;
+        try {
+            MemorySegment iov = remainingIovecs(r);
+            int cnt = (int) (iov.byteSize() / IoVec.LAYOUT.byteSize());
+            return r.op.isRead() ? HostIo.readv(own, iov, cnt) : HostIo.writev(own, iov, cnt);
+        } finally {
+            HostIo.close(own);
+        }
     }
 
     /** Runs the operation to its end, blocking if it must; {@code retryEintr} for threads a signal is not meant for. */

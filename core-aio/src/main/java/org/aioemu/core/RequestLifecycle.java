@@ -249,6 +249,15 @@ final class RequestLifecycle {
                     if (o != null) return o;
                 }
             }
+            case RUNNING -> {
+                // A waiting stream request is RUNNING only while the poller retries it, under its file's
+                // lock: wait for that attempt, then cancel it if it went back to waiting. Answering
+                // NOT_CANCELED at once would leave it waiting, and the cancel lost.
+                if (!r.op.isSync() && readinessDriven(r.fdInfo.kind())) {
+                    CancelOutcome o = system.continuations.cancel(r);
+                    if (o != null) return o;
+                }
+            }
             default -> { }
         }
         return r.isFinished() ? CancelOutcome.ALL_DONE : CancelOutcome.NOT_CANCELED;

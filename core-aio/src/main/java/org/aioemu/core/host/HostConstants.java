@@ -83,8 +83,10 @@ public final class HostConstants {
     public static final int SHUT_RDWR = 2;
     public static final int SOL_SOCKET = 1;
     public static final int SO_REUSEADDR = 2;
+    public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_LINGER = 13;
+    public static final int SO_ACCEPTCONN = 30;
 
     // <netinet/in.h>, <netinet/tcp.h>
     public static final int IPPROTO_TCP = 6;

@@ -45,6 +45,10 @@ public final class HostIo {
     private static final ThreadLocal<MemorySegment> SCRATCH =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SCRATCH_SIZE, 8));
 
+    // <termios.h> (<bits/termios-struct.h>): sizeof(struct termios) on x86_64, and TCSANOW
+    private static final long TERMIOS_SIZE = 60;
+    private static final int TCSANOW = 0;
+
     // <sys/resource.h>
     private static final int RLIMIT_NOFILE = 7;
     // <sys/stat.h>: the struct stat version __fxstat expects on x86_64
@@ -85,6 +89,19 @@ public final class HostIo {
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle SETSOCKOPT =
             downcall("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    // int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
+    private static final MethodHandle GETSOCKOPT =
+            downcall("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+    // int mlock(const void *addr, size_t len); int munlock(const void *addr, size_t len)
+    private static final MethodHandle MLOCK = downcall("mlock", JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle MUNLOCK = downcall("munlock", JAVA_INT, JAVA_LONG, JAVA_LONG);
+    // int openpty(int *amaster, int *aslave, char *name, const struct termios *, const struct winsize *)
+    private static final MethodHandle OPENPTY = downcall("openpty", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    // int tcgetattr(int fd, struct termios *); void cfmakeraw(struct termios *);
+    // int tcsetattr(int fd, int optional_actions, const struct termios *)
+    private static final MethodHandle TCGETATTR = downcall("tcgetattr", JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle CFMAKERAW = LINKER.downcallHandle(symbol("cfmakeraw"), FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle TCSETATTR = downcall("tcsetattr", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EVENTFD = downcall("eventfd", JAVA_INT, JAVA_INT, JAVA_INT);
     // int memfd_create(const char *name, unsigned int flags)
     private static final MethodHandle MEMFD_CREATE = downcall("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
@@ -420,11 +437,76 @@ public final class HostIo {
         }
     }
 
+    /** Reads an int-valued socket option (SO_RCVBUF, SO_ACCEPTCONN, ...); the value, or -errno. */
+    public static int getsockoptInt(int fd, int level, int optname) {
+        MemorySegment scratch = SCRATCH.get();   // [0] optval, [4] optlen
+        scratch.set(JAVA_INT, 4, Integer.BYTES);
+        MemorySegment cs = CAPTURE.get();
+        int rc;
+        try {
+            rc = result((int) GETSOCKOPT.invokeExact(cs, fd, level, optname, scratch, scratch.asSlice(4)), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return rc < 0 ? rc : scratch.get(JAVA_INT, 0);
+    }
+
+    /** mlock(2) on a raw address range; 0 or -errno (ENOMEM for an unmapped range, EAGAIN/EPERM over RLIMIT_MEMLOCK). */
+    public static int mlock(long addr, long len) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) MLOCK.invokeExact(cs, addr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     /** setsockopt with an int option value, the common case. */
     public static int setsockoptInt(int fd, int level, int optname, int value) {
         MemorySegment v = SCRATCH.get().asSlice(0, 4);
         v.set(JAVA_INT, 0, value);
         return setsockopt(fd, level, optname, v);
+    }
+
+    public static int munlock(long addr, long len) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) MUNLOCK.invokeExact(cs, addr, len), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Opens a pseudo-terminal pair with default settings; fills {@code fds[0]} (master) and {@code fds[1]} (slave). */
+    public static int openpty(int[] fds) {
+        checkPair(fds);
+        MemorySegment out = SCRATCH.get();
+        MemorySegment cs = CAPTURE.get();
+        int rc;
+        try {
+            rc = result((int) OPENPTY.invokeExact(cs, out, out.asSlice(4), MemorySegment.NULL, MemorySegment.NULL,
+                    MemorySegment.NULL), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return copyPair(rc, out, fds);
+    }
+
+    /**
+     * Puts a terminal in raw mode (tcgetattr, cfmakeraw, tcsetattr TCSANOW): bytes pass unchanged,
+     * reads return as soon as one byte is there. 0 or -errno.
+     */
+    public static int makeRaw(int fd) {
+        MemorySegment cs = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment termios = arena.allocate(TERMIOS_SIZE, 4);
+            int rc = result((int) TCGETATTR.invokeExact(cs, fd, termios), cs);
+            if (rc < 0) return rc;
+            CFMAKERAW.invokeExact(termios);
+            return result((int) TCSETATTR.invokeExact(cs, fd, TCSANOW, termios), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     public static int eventfd(int initval, int flags) {
