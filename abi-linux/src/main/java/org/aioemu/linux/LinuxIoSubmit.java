@@ -105,11 +105,13 @@ final class LinuxIoSubmit {
             for (int i = 0; i < iovcnt; i++) {
                 long base = IoVec.base(data, i), len = IoVec.len(data, i);
                 if (len < 0 || (total += len) < 0) return (long) -LinuxErrno.EINVAL;
+                if (iovcnt == 1) len = Math.min(len, MAX_RW_COUNT);       // one segment goes the import_ubuf way
                 if (!accessOk(base, len)) return (long) -LinuxErrno.EFAULT;
             }
         } else {
-            if (!accessOk(buf, nbytes)) return (long) -LinuxErrno.EFAULT;
-            data = MemorySegment.ofAddress(buf).reinterpret(nbytes);
+            long len = Math.min(nbytes, MAX_RW_COUNT);                     // import_ubuf caps, then access_ok (LNX-35)
+            if (!accessOk(buf, len)) return (long) -LinuxErrno.EFAULT;
+            data = MemorySegment.ofAddress(buf).reinterpret(len);
         }
         long offset = Iocb.aio_offset(iocb);
         if (offset < 0) return (long) -LinuxErrno.EINVAL;                                                 // rw_verify_area
