@@ -97,16 +97,18 @@ final class LinuxIoSubmit {
         MemorySegment data;
         int iovcnt = 0;
         if (vectored) {
-            if (nbytes > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
-            iovcnt = (int) nbytes;
+            long nrSegs = nbytes & 0xffff_ffffL;                       // __import_iovec takes an unsigned int (LNX-49)
+            if (nrSegs > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
+            iovcnt = (int) nrSegs;
             data = Arena.ofAuto().allocate(IoVec.LAYOUT, Math.max(1, iovcnt)).asSlice(0, iovcnt * IoVec.LAYOUT.byteSize());
             if (ForeignMemory.copyIn(buf, data, data.byteSize()) < 0) return (long) -LinuxErrno.EFAULT;
-            long total = 0;
             for (int i = 0; i < iovcnt; i++) {
-                long base = IoVec.base(data, i), len = IoVec.len(data, i);
-                if (len < 0 || (total += len) < 0) return (long) -LinuxErrno.EINVAL;
+                if (IoVec.len(data, i) < 0) return (long) -LinuxErrno.EINVAL;   // iovec_from_user, before any access_ok
+            }
+            for (int i = 0; i < iovcnt; i++) {
+                long len = IoVec.len(data, i);
                 if (iovcnt == 1) len = Math.min(len, MAX_RW_COUNT);       // one segment goes the import_ubuf way
-                if (!accessOk(base, len)) return (long) -LinuxErrno.EFAULT;
+                if (!accessOk(IoVec.base(data, i), len)) return (long) -LinuxErrno.EFAULT;
             }
         } else {
             long len = Math.min(nbytes, MAX_RW_COUNT);                     // import_ubuf caps, then access_ok (LNX-35)
