@@ -96,6 +96,7 @@ final class LinuxIoSubmit {
         long nbytes = Iocb.aio_nbytes(iocb);
         MemorySegment data;
         int iovcnt = 0;
+        long count;                                                      // iov_iter_count: what rw_verify_area sees
         if (vectored) {
             long nrSegs = nbytes & 0xffff_ffffL;                       // __import_iovec takes an unsigned int (LNX-49)
             if (nrSegs > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
@@ -105,18 +106,23 @@ final class LinuxIoSubmit {
             for (int i = 0; i < iovcnt; i++) {
                 if (IoVec.len(data, i) < 0) return (long) -LinuxErrno.EINVAL;   // iovec_from_user, before any access_ok
             }
+            count = 0;
             for (int i = 0; i < iovcnt; i++) {
                 long len = IoVec.len(data, i);
                 if (iovcnt == 1) len = Math.min(len, MAX_RW_COUNT);       // one segment goes the import_ubuf way
                 if (!accessOk(IoVec.base(data, i), len)) return (long) -LinuxErrno.EFAULT;
+                count += Math.min(len, MAX_RW_COUNT - count);             // the total is cut at MAX_RW_COUNT
             }
         } else {
-            long len = Math.min(nbytes, MAX_RW_COUNT);                     // import_ubuf caps, then access_ok (LNX-35)
-            if (!accessOk(buf, len)) return (long) -LinuxErrno.EFAULT;
-            data = MemorySegment.ofAddress(buf).reinterpret(len);
+            count = Math.min(nbytes, MAX_RW_COUNT);                        // import_ubuf caps, then access_ok (LNX-35)
+            if (!accessOk(buf, count)) return (long) -LinuxErrno.EFAULT;
+            data = MemorySegment.ofAddress(buf).reinterpret(count);
         }
         long offset = Iocb.aio_offset(iocb);
-        if (offset < 0) return (long) -LinuxErrno.EINVAL;                                                 // rw_verify_area
+        // rw_verify_area, on every file, pipes included: a negative offset, or one the count would
+        // carry past LLONG_MAX, is EINVAL at submit (probed: a pipe read at LLONG_MAX-63 of 4 bytes
+        // runs, of 100 bytes is EINVAL; LNX-34).
+        if (offset < 0 || offset + count < 0) return (long) -LinuxErrno.EINVAL;
         boolean stream = info.kind() == FdKind.PIPE || info.kind() == FdKind.SOCKET || info.kind() == FdKind.OTHER;
         long off = stream ? Request.NO_OFFSET : offset;                                                  // streams ignore it (LNX-34)
         Request r = vectored
