@@ -31,6 +31,10 @@ public final class LinuxAioConstants {
     public static final long AIO_MAX_NR_DEFAULT = 0x10000;
     public static final int UIO_MAXIOV = 1024;
     public static final long SSIZE_MAX = Long.MAX_VALUE;
+    /** INT_MAX & PAGE_MASK: the most one read or write moves; longer requests are cut to it. */
+    public static final long MAX_RW_COUNT = 0x7fff_f000L;
+    /** The end of user space for access_ok on x86_64 with 4-level paging (2^47 minus a page). */
+    public static final long TASK_SIZE_MAX = 0x7fff_ffff_f000L;
 
     // ioprio: class in the top 3 bits of 16; NONE 0, RT 1, BE 2, IDLE 3
     public static final int IOPRIO_CLASS_SHIFT = 13;

@@ -97,23 +97,33 @@ final class LinuxIoSubmit {
         long nbytes = Iocb.aio_nbytes(iocb);
         MemorySegment data;
         int iovcnt = 0;
+        long count;                                                      // iov_iter_count: what rw_verify_area sees
         if (vectored) {
-            if (nbytes > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
-            iovcnt = (int) nbytes;
+            long nrSegs = nbytes & 0xffff_ffffL;                       // __import_iovec takes an unsigned int (LNX-49)
+            if (nrSegs > UIO_MAXIOV) return (long) -LinuxErrno.EINVAL;
+            iovcnt = (int) nrSegs;
             data = Arena.ofAuto().allocate(IoVec.LAYOUT, Math.max(1, iovcnt)).asSlice(0, iovcnt * IoVec.LAYOUT.byteSize());
             if (ForeignMemory.copyIn(buf, data, data.byteSize()) < 0) return (long) -LinuxErrno.EFAULT;
-            long total = 0;
             for (int i = 0; i < iovcnt; i++) {
-                long base = IoVec.base(data, i), len = IoVec.len(data, i);
-                if (len < 0 || (total += len) < 0) return (long) -LinuxErrno.EINVAL;
-                if (len > 0 && !ForeignMemory.inUserSpace(base, len)) return (long) -LinuxErrno.EFAULT;
+                if (IoVec.len(data, i) < 0) return (long) -LinuxErrno.EINVAL;   // iovec_from_user, before any access_ok
+            }
+            count = 0;
+            for (int i = 0; i < iovcnt; i++) {
+                long len = IoVec.len(data, i);
+                if (iovcnt == 1) len = Math.min(len, MAX_RW_COUNT);       // one segment goes the import_ubuf way
+                if (!accessOk(IoVec.base(data, i), len)) return (long) -LinuxErrno.EFAULT;
+                count += Math.min(len, MAX_RW_COUNT - count);             // the total is cut at MAX_RW_COUNT
             }
         } else {
-            if (nbytes > 0 && !ForeignMemory.inUserSpace(buf, nbytes)) return (long) -LinuxErrno.EFAULT;  // access_ok
-            data = MemorySegment.ofAddress(buf).reinterpret(nbytes);
+            count = Math.min(nbytes, MAX_RW_COUNT);                        // import_ubuf caps, then access_ok (LNX-35)
+            if (!accessOk(buf, count)) return (long) -LinuxErrno.EFAULT;
+            data = MemorySegment.ofAddress(buf).reinterpret(count);
         }
         long offset = Iocb.aio_offset(iocb);
-        if (offset < 0) return (long) -LinuxErrno.EINVAL;                                                 // rw_verify_area
+        // rw_verify_area, on every file, pipes included: a negative offset, or one the count would
+        // carry past LLONG_MAX, is EINVAL at submit (probed: a pipe read at LLONG_MAX-63 of 4 bytes
+        // runs, of 100 bytes is EINVAL; LNX-34).
+        if (offset < 0 || offset + count < 0) return (long) -LinuxErrno.EINVAL;
         boolean stream = info.kind() == FdKind.PIPE || info.kind() == FdKind.SOCKET || info.kind() == FdKind.OTHER;
         long off = stream ? Request.NO_OFFSET : offset;                                                  // streams ignore it (LNX-34)
         Request r = vectored
@@ -148,6 +158,16 @@ final class LinuxIoSubmit {
             return (long) -LinuxErrno.EINVAL;
         }
         return Request.poll(info.fd(), events);
+    }
+
+    /**
+     * x86_64 access_ok: the range must end at or below TASK_SIZE_MAX, whatever its length, so a
+     * kernel address is refused even for zero bytes (probed on 6.18: (0x7ffffffff000, 0) passes,
+     * (0x7ffffffff000, 1) and (0x7fffffffffff, 0) are EFAULT).
+     */
+    private static boolean accessOk(long addr, long len) {
+        long end = addr + len;
+        return addr >= 0 && len >= 0 && end >= addr && end <= TASK_SIZE_MAX;
     }
 
     /** ioprio_check_cap: class NONE with a level, or classes past IDLE, are EINVAL; RT needs privilege (we run privileged). */

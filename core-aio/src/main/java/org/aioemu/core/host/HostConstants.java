@@ -99,6 +99,8 @@ public final class HostConstants {
     public static final int MAP_SHARED = 0x01;
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MREMAP_MAYMOVE = 1;
+    public static final int MREMAP_FIXED = 2;
     public static final int MFD_CLOEXEC = 1;
 
     // <sys/stat.h> (<bits/stat.h>): st_mode file type bits

@@ -118,6 +118,8 @@ public final class HostIo {
     private static final MethodHandle MMAP = downcall("mmap", JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle MUNMAP = downcall("munmap", JAVA_INT, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle MPROTECT = downcall("mprotect", JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+    // void *mremap(void *old, size_t old_size, size_t new_size, int flags, ... /* void *new_address */)
+    private static final MethodHandle MREMAP = variadic("mremap", 4, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG);
     // ssize_t process_vm_readv(pid_t, const struct iovec *local, unsigned long liovcnt,
     //                          const struct iovec *remote, unsigned long riovcnt, unsigned long flags)
     private static final MethodHandle PROCESS_VM_READV =
@@ -542,6 +544,19 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) MPROTECT.invokeExact(cs, addr, len, prot), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * mremap(2) returning the new address, or -errno; {@code newAddress} is read only with
+     * MREMAP_FIXED. Tests move a Linux AIO ring with it (the kernel follows the move, LNX-12).
+     */
+    public static long mremap(long oldAddress, long oldSize, long newSize, int flags, long newAddress) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((long) MREMAP.invokeExact(cs, oldAddress, oldSize, newSize, flags, newAddress), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }
