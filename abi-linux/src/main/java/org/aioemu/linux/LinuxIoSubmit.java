@@ -87,9 +87,14 @@ final class LinuxIoSubmit {
             if (rc < 0) return rc;
         }
         int rwFlags = Iocb.aio_rw_flags(iocb);
+        // kiocb_set_rw_flags, before the fd's mode is looked at (so a directory or a wrong-way pipe end gets EOPNOTSUPP, not EBADF)
         if ((rwFlags & ~RWF_SUPPORTED) != 0) return (long) -LinuxErrno.EOPNOTSUPP;
-        if ((rwFlags & RWF_NOWAIT) != 0 && info.kind() == FdKind.CHAR_DEVICE) return (long) -LinuxErrno.EOPNOTSUPP;
-        if ((rwFlags & 0x40) != 0 && !(write && info.direct())) return (long) -LinuxErrno.EOPNOTSUPP;   // RWF_ATOMIC
+        if ((rwFlags & RWF_APPEND) != 0 && (rwFlags & RWF_NOAPPEND) != 0) return (long) -LinuxErrno.EINVAL;
+        if ((rwFlags & RWF_NOWAIT) != 0 && !LinuxFileModes.nowait(info, info.kind() == FdKind.OTHER && isEventfd(info.fd()))) {
+            return (long) -LinuxErrno.EOPNOTSUPP;
+        }
+        if ((rwFlags & RWF_ATOMIC) != 0 && !(write && info.direct())) return (long) -LinuxErrno.EOPNOTSUPP;
+        if ((rwFlags & RWF_DONTCACHE) != 0 && !LinuxFileModes.dontcache(info)) return (long) -LinuxErrno.EOPNOTSUPP;
         if (write ? !info.writable() : !info.readable()) return (long) -LinuxErrno.EBADF;
         if (info.kind() == FdKind.DIRECTORY) return (long) -LinuxErrno.EINVAL;                       // no read_iter/write_iter
         if (info.kind() == FdKind.OTHER && !hasIter(info.fd(), write)) return (long) -LinuxErrno.EINVAL;
