@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -91,14 +92,14 @@ public final class JsonTrace {
             case Record r -> {
                 b.append('{');
                 boolean first = true;
-                for (RecordComponent rc : r.getClass().getRecordComponents()) {
-                    Object fv = get(rc, r);
+                for (Component c : COMPONENTS.get(r.getClass())) {
+                    Object fv = c.get(r);
                     if (fv == null) continue;
                     if (!first) b.append(',');
                     first = false;
-                    Json.quote(b, rc.getName());
+                    Json.quote(b, c.name());
                     b.append(':');
-                    value(b, fv, rc.getGenericType(), rc.isAnnotationPresent(Hex.class));
+                    value(b, fv, c.type(), c.hex());
                 }
                 b.append('}');
             }
@@ -221,18 +222,15 @@ public final class JsonTrace {
         }
         if (raw.isRecord()) {
             Map<?, ?> m = (Map<?, ?>) json;
-            RecordComponent[] rcs = raw.getRecordComponents();
-            Object[] values = new Object[rcs.length];
-            Class<?>[] types = new Class<?>[rcs.length];
-            for (int i = 0; i < rcs.length; i++) {
-                types[i] = rcs[i].getType();
-                Object fv = m.get(rcs[i].getName());
-                values[i] = fv == null && types[i].isPrimitive() ? zero(types[i])
-                        : fromJson(fv, rcs[i].getGenericType(), rcs[i].isAnnotationPresent(Hex.class));
+            List<Component> cs = COMPONENTS.get(raw);
+            Object[] values = new Object[cs.size()];
+            for (int i = 0; i < values.length; i++) {
+                Component c = cs.get(i);
+                Object fv = m.get(c.name());
+                values[i] = fv == null && c.raw().isPrimitive() ? zero(c.raw()) : fromJson(fv, c.type(), c.hex());
             }
             try {
-                Constructor<?> c = raw.getDeclaredConstructor(types);
-                return c.newInstance(values);
+                return CONSTRUCTORS.get(raw).newInstance(values);
             } catch (InvocationTargetException e) {
                 throw new IllegalArgumentException(e.getCause().getMessage());
             } catch (ReflectiveOperationException e) {
@@ -250,13 +248,39 @@ public final class JsonTrace {
         throw new IllegalStateException(t.getName());
     }
 
-    private static Object get(RecordComponent rc, Record r) {
-        try {
-            return rc.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+    /** A record component as the codec needs it, looked up once per record class. */
+    private record Component(String name, Class<?> raw, Type type, boolean hex, Method accessor) {
+        Object get(Record r) {
+            try {
+                return accessor.invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
+
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> out = new ArrayList<>();
+            for (RecordComponent rc : type.getRecordComponents()) {
+                out.add(new Component(rc.getName(), rc.getType(), rc.getGenericType(), rc.isAnnotationPresent(Hex.class),
+                        rc.getAccessor()));
+            }
+            return List.copyOf(out);
+        }
+    };
+
+    private static final ClassValue<Constructor<?>> CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected Constructor<?> computeValue(Class<?> type) {
+            try {
+                return type.getDeclaredConstructor(COMPONENTS.get(type).stream().map(Component::raw).toArray(Class<?>[]::new));
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
 
     private static final Map<String, Class<? extends CallArgs>> ARGS = new LinkedHashMap<>();
 

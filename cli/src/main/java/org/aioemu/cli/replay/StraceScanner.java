@@ -171,6 +171,14 @@ final class StraceScanner {
         String text = s.substring(start, p).strip();
         if (text.isEmpty()) throw error("value expected at column " + (start + 1));
         String comment = comment();
+        // -X verbose comments each part of a flag expression: "0x1 /* SOCK_STREAM */|0x80000 /* SOCK_CLOEXEC */"
+        if (comment != null && peek() == '|') {
+            p++;
+            StraceValue rest = scalar();
+            String restText = rest instanceof Num n ? "0x" + Long.toHexString(n.value()) : ((Sym) rest).text();
+            String restComment = rest instanceof Num n ? n.comment() : ((Sym) rest).comment();
+            return new Sym(text + "|" + restText, comment + "|" + restComment, null);
+        }
         String path = peek() == '<' ? path() : null;
         if (comment == null) comment = comment();
         if (NUMBER.matcher(text).matches()) return new Num(LinuxNames.parseNumber(text), comment, path);
