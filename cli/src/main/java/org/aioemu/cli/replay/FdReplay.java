@@ -161,12 +161,13 @@ final class FdReplay {
     Long read(TraceCall c, CallArgs.ReadWrite a) {
         OpenFd f = fds.resolve(a.fd(), FdTable.Use.READ, c.line());
         if (f != null && !ready(c, f, HostConstants.POLLIN)) return null;
-        BufferPool.Lease buf = pool.lease(0, Math.max(0, a.count()));
+        long count = readCount(a.count(), c.outcome().value());
+        BufferPool.Lease buf = pool.lease(0, count);
         try {
             long pos = f != null && f.position() != null ? (a.offset() >= 0 ? a.offset() : f.position().offset) : 0;
             long issuedAt = epoch.incrementAndGet();
             int fd = f != null ? f.host() : -1;
-            long r = a.offset() >= 0 ? HostIo.pread(fd, buf.buffer(), a.count(), a.offset()) : HostIo.read(fd, buf.buffer(), a.count());
+            long r = a.offset() >= 0 ? HostIo.pread(fd, buf.buffer(), count, a.offset()) : HostIo.read(fd, buf.buffer(), count);
             if (r > 0 && f != null) {
                 if (a.offset() < 0 && f.position() != null) f.position().offset += r;
                 check(c, a, f, buf.buffer().asSlice(0, r), pos, issuedAt);
@@ -175,6 +176,17 @@ final class FdReplay {
         } finally {
             pool.release(buf);
         }
+    }
+
+    /**
+     * How much to ask for: programs often pass big buffers and get little. A page more than the
+     * recorded result still shows a read that would return more than the trace's did, and keeps
+     * an O_DIRECT count aligned; a failed read gets at most 1 MiB.
+     */
+    private static long readCount(long asked, long recorded) {
+        long page = BufferPool.PAGE;
+        long cap = recorded >= 0 ? (recorded + page - 1) / page * page + page : 1 << 20;
+        return Math.max(0, Math.min(asked, cap));
     }
 
     private void check(TraceCall c, CallArgs.ReadWrite a, OpenFd f, MemorySegment got, long pos, long issuedAt) {

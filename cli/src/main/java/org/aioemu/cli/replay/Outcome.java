@@ -9,10 +9,6 @@ import org.aioemu.core.host.HostErrno;
 public record Outcome(Long value, String path) {
     public static final Outcome UNKNOWN = new Outcome(null, null);
 
-    public static Outcome of(long value) {
-        return new Outcome(value, null);
-    }
-
     public boolean known() {
         return value != null;
     }

@@ -140,7 +140,9 @@ public final class ReplayCommand implements Callable<Integer> {
             progress.finish();
             err.println("replay: " + trace + ": " + e.getMessage() + (lenient ? "" : " (--lenient skips such lines)"));
             return 2;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+            // an unusable --root, an unreadable trace: the command line's problem, not a crash
+            progress.finish();
             err.println("replay: " + e.getMessage());
             return 2;
         }

@@ -40,12 +40,13 @@ final class ReplayWorld implements AutoCloseable {
         Files.createDirectories(r);
         ReplayWorld w = new ReplayWorld(r, temp);
         for (PathPlan p : plan.paths().values()) {
-            if (!p.existsAtStart()) continue;
             Path host = w.host(p.path());
+            // the directory of any path the trace used was there, even if the file was not
+            if (host.getParent() != null && host.startsWith(r)) Files.createDirectories(host.getParent());
+            if (!p.existsAtStart()) continue;
             if (p.directory()) {
                 Files.createDirectories(host);
             } else {
-                Files.createDirectories(host.getParent());
                 w.layOut(p.path(), host, p.size());
             }
         }
@@ -67,10 +68,6 @@ final class ReplayWorld implements AutoCloseable {
             if (ch.size() < size) ch.write(java.nio.ByteBuffer.allocate(1), size - 1); // extend with a hole
         }
         files.put(tracePath, new FileContent(seed, base));
-    }
-
-    Path root() {
-        return root;
     }
 
     /** Where trace path {@code p} lives on the host. */

@@ -71,7 +71,7 @@ public final class StraceParser {
     }
 
     private TraceCall line(int lineNo, String raw, Map<Integer, Pending> unfinished) {
-        String s = raw.stripTrailing();
+        String s = raw.strip();
         if (s.isBlank() || s.startsWith("strace: ")) return null;
         int pid = 0;
         Matcher m = PID_BRACKET.matcher(s);

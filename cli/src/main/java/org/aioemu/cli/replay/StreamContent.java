@@ -24,10 +24,6 @@ final class StreamContent {
         return at;
     }
 
-    long position() {
-        return written;
-    }
-
     void markUnknown() {
         unknown = true;
     }

@@ -50,7 +50,10 @@ final class TracePlanner {
     private static final class PathState {
         final String path;
         boolean dir;
+        // what the first call naming the path says of its existence before the trace: true,
+        // false, or null (an O_CREAT open: it may have existed; the reads decide)
         Boolean existsAtStart;
+        boolean seen;
         boolean initialMatters = true;
         long extent;
         long lower;
@@ -69,6 +72,12 @@ final class TracePlanner {
                 if (extent < size) lower = Math.max(lower, size);
                 upper = Math.min(upper, size);
             }
+        }
+
+        void firstSeen(Boolean exists) {
+            if (seen) return;
+            seen = true;
+            existsAtStart = exists;
         }
 
         void write(long off, long n) {
@@ -167,7 +176,7 @@ final class TracePlanner {
             }
             case CallArgs.Unlink u -> {
                 PathState ps = path(TracePaths.resolve(base(c, u.dirfd()), u.path()));
-                if (ps.existsAtStart == null) ps.existsAtStart = out.succeeded() || (out.failed() && out.value() != ENOENT);
+                ps.firstSeen(out.succeeded() || (out.failed() && out.value() != ENOENT));
                 if (out.succeeded()) ps.truncate(0);
             }
             case CallArgs.ReadWrite rw -> readWrite(c, rw);
@@ -186,17 +195,15 @@ final class TracePlanner {
         Outcome out = c.outcome();
         boolean dotPath = o.path().equals(".") || o.path().equals("..") || o.path().endsWith("/");
         if (out.succeeded()) {
-            if (ps.existsAtStart == null) {
-                ps.existsAtStart = (o.flags() & O_CREAT) == 0 ? Boolean.TRUE : (o.flags() & O_EXCL) != 0 ? Boolean.FALSE : null;
-            }
+            ps.firstSeen((o.flags() & O_CREAT) == 0 ? Boolean.TRUE : (o.flags() & O_EXCL) != 0 ? Boolean.FALSE : null);
             if ((o.flags() & O_DIRECTORY) != 0 || dotPath) ps.dir = true;
             if ((o.flags() & O_TRUNC) != 0 || (o.flags() & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) ps.truncate(0);
             fds.put(out.value().intValue(), new Desc(ps.dir ? Kind.DIR : Kind.FILE, p));
-        } else if (out.failed() && ps.existsAtStart == null) {
-            if (out.value() == ENOENT) ps.existsAtStart = false;
+        } else if (out.failed()) {
+            if (out.value() == ENOENT) ps.firstSeen(false);
             else if (out.value() == EISDIR) {
                 ps.dir = true;
-                ps.existsAtStart = true;
+                ps.firstSeen(true);
             }
         }
     }
@@ -281,7 +288,7 @@ final class TracePlanner {
             d = switch (TracePaths.classify(ref.path())) {
                 case FILE -> {
                     PathState ps = path(ref.path());
-                    if (ps.existsAtStart == null) ps.existsAtStart = true;
+                    ps.firstSeen(true);
                     yield new Desc(ps.dir ? Kind.DIR : Kind.FILE, ref.path());
                 }
                 case PIPE, SOCKET -> new Desc(Kind.STREAM, ref.path());

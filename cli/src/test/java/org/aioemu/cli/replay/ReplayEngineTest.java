@@ -220,4 +220,25 @@ class ReplayEngineTest {
         assertTrue(Files.notExists(dir.resolve("root/w/missing")));
         assertEquals(4096 + 288 + 100, r.bytesVerified());
     }
+
+    @Test
+    @DisplayName("a file the trace creates is not laid out beforehand, but its directory is; O_EXCL, unlink and a second open replay")
+    void createdFilesAreNotPrecreated() throws Exception {
+        String t = """
+                openat(AT_FDCWD, "/new/dir/f", O_RDWR|O_CREAT|O_EXCL, 0600) = 3
+                pwrite64(3, "abc", 3, 10) = 3
+                close(3) = 0
+                openat(AT_FDCWD, "/new/dir/f", O_RDWR|O_CREAT|O_EXCL, 0600) = -1 EEXIST (File exists)
+                openat(AT_FDCWD, "/new/dir/f", O_RDONLY) = 3
+                pread64(3, "\0\0\0\0\0\0\0\0\0\0abc", 100, 0) = 13
+                close(3) = 0
+                unlink("/new/dir/f") = 0
+                unlink("/new/dir/f") = -1 ENOENT (No such file or directory)
+                """;
+        ReplayReport r = replay("create", TestTraces.strict(t));
+        assertEquals(List.of(), r.differences(), r.text());
+        assertEquals(13, r.bytesVerified(), "the hole reads back as zeros, then the write's bytes");
+        assertTrue(Files.isDirectory(dir.resolve("root/new/dir")));
+        assertTrue(Files.notExists(dir.resolve("root/new/dir/f")));
+    }
 }
