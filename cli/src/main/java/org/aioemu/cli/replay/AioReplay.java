@@ -13,6 +13,7 @@ import org.aioemu.cli.replay.AioStructs.TraceIoEvent;
 import org.aioemu.cli.replay.AioStructs.TraceIovec;
 import org.aioemu.cli.replay.ReplayReport.Matching;
 import org.aioemu.cli.replay.TracePlan.IocbId;
+import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.ForeignMemory;
 import org.aioemu.core.host.IoVec;
 import org.aioemu.linux.LinuxAioSyscalls;
@@ -232,7 +233,7 @@ final class AioReplay implements AutoCloseable {
 
     private static boolean direct(OpenFd fd) {
         int[] err = new int[1];
-        var info = org.aioemu.core.host.FdInfo.probeOrNull(fd.host(), err);
+        FdInfo info = FdInfo.probeOrNull(fd.host(), err);
         return info != null && (info.statusFlags() & O_DIRECT) != 0;
     }
 
@@ -268,6 +269,12 @@ final class AioReplay implements AutoCloseable {
             this.event = event;
             this.matching = matching;
         }
+
+        /** Whether {@code f} can be this event: the same iocb address, or the same aio_data (and res, when {@code exact}). */
+        boolean accepts(InFlight f, boolean exact) {
+            if (matching == Matching.OBJ) return Long.valueOf(event.obj()).equals(f.iocb.address());
+            return f.iocb.data() == event.data() && (!exact || f.res == event.res());
+        }
     }
 
     /** The replayed result, and the events delivered (for --record). */
@@ -279,7 +286,9 @@ final class AioReplay implements AutoCloseable {
         if (recorded <= 0 || ctx == null) return realCall(call, a, ctx);
         List<Need> needs = new ArrayList<>();
         for (TraceIoEvent e : a.events()) {
-            needs.add(new Need(e, uniqueData(ctx, e.data()) ? Matching.DATA : Matching.OPERATION_AND_RESULT));
+            Matching m = knownAddress(ctx, e.obj()) ? Matching.OBJ
+                    : uniqueData(ctx, e.data()) ? Matching.DATA : Matching.OPERATION_AND_RESULT;
+            needs.add(new Need(e, m));
         }
         for (long i = a.events().size(); i < recorded; i++) needs.add(new Need(null, Matching.UNSHOWN));
         long deadline = System.nanoTime() + waitLimitNanos;
@@ -292,7 +301,7 @@ final class AioReplay implements AutoCloseable {
                 if (n.event == null) wild++;
                 else {
                     open++;
-                    hope |= ctx.outstanding.values().stream().anyMatch(f -> f.iocb.data() == n.event.data());
+                    hope |= ctx.outstanding.values().stream().anyMatch(f -> n.accepts(f, false));
                 }
             }
             if (open == 0 && ctx.stash.size() >= wild) break;
@@ -330,7 +339,7 @@ final class AioReplay implements AutoCloseable {
             if (n.got != null || n.event == null) continue;
             for (Iterator<InFlight> it = ctx.stash.iterator(); it.hasNext(); ) {
                 InFlight f = it.next();
-                if (f.iocb.data() == n.event.data() && (!exact || f.res == n.event.res())) {
+                if (n.accepts(f, exact)) {
                     n.got = f;
                     it.remove();
                     break;
@@ -341,6 +350,12 @@ final class AioReplay implements AutoCloseable {
         for (Need n : needs) {
             if (n.got == null && n.event == null && !ctx.stash.isEmpty()) n.got = ctx.stash.removeFirst();
         }
+    }
+
+    private static boolean knownAddress(Ctx ctx, long obj) {
+        Long o = obj;
+        return ctx.outstanding.values().stream().anyMatch(f -> o.equals(f.iocb.address()))
+                || ctx.stash.stream().anyMatch(f -> o.equals(f.iocb.address()));
     }
 
     private static boolean uniqueData(Ctx ctx, long data) {
@@ -473,8 +488,9 @@ final class AioReplay implements AutoCloseable {
         if (ctx != null) {
             for (InFlight f : ctx.outstanding.values()) {
                 TraceIocb cb = f.iocb;
-                if (cb.data() == a.iocb().data() && cb.opcode() == a.iocb().opcode() && cb.fd().fd() == a.iocb().fd().fd()
-                        && (target == null || f.submitNanos < target.submitNanos)) {
+                boolean same = a.iocb().address() != null ? a.iocb().address().equals(cb.address())
+                        : cb.data() == a.iocb().data() && cb.opcode() == a.iocb().opcode() && cb.fd().fd() == a.iocb().fd().fd();
+                if (same && (target == null || f.submitNanos < target.submitNanos)) {
                     target = f;
                 }
             }

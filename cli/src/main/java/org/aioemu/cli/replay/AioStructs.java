@@ -21,10 +21,12 @@ public final class AioStructs {
      * the event mask of a POLL); null when it printed the data instead ({@code bufData}, PWRITE)
      * or an iovec array ({@code iov}, PREADV/PWRITEV, whose count is {@code nbytes}). strace
      * prints no aio_flags/aio_resfd for FSYNC, FDSYNC and NOOP, nor for the header io_cancel shows.
+     * {@code address} is where the iocb was in the program, when the tracer knows it (strace does
+     * not print it; a recorder inside the process can), so events can be matched by their obj.
      */
     public record TraceIocb(@Hex long data, int key, int rwFlags, int opcode, int reqprio, FdRef fd,
                             @Hex Long buf, TraceBytes bufData, List<TraceIovec> iov,
-                            long nbytes, long offset, int flags, FdRef resfd) {
+                            long nbytes, long offset, int flags, FdRef resfd, @Hex Long address) {
         public boolean vectored() {
             return opcode == IOCB_CMD_PREADV || opcode == IOCB_CMD_PWRITEV;
         }

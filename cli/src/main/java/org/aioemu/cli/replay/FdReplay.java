@@ -1,8 +1,12 @@
 package org.aioemu.cli.replay;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.HostConstants;
@@ -205,8 +209,8 @@ final class FdReplay {
             case EVENTFD -> {
                 // the counter is the program's own data: compare it with the recorded value
                 if (a.data() != null && !a.data().truncated() && a.data().length() == got.byteSize()) {
-                    byte[] replayed = got.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-                    if (!java.util.Arrays.equals(replayed, a.data().bytes())) {
+                    byte[] replayed = got.toArray(ValueLayout.JAVA_BYTE);
+                    if (!Arrays.equals(replayed, a.data().bytes())) {
                         report.difference(new Difference(c.line(), c.call(), "eventfd value " + counter(a.data().bytes()),
                                 "eventfd value " + counter(replayed), "the count of completions signalled differs"));
                         report.checksFailed++;
@@ -224,7 +228,7 @@ final class FdReplay {
     }
 
     private static long counter(byte[] b) {
-        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     /** write/pwrite64; null when the call would block where the trace's did not. */
@@ -265,7 +269,7 @@ final class FdReplay {
         if (a.data() != null && !a.data().truncated() && a.data().length() == buf.byteSize()) {
             MemorySegment.copy(MemorySegment.ofArray(a.data().bytes()), 0, buf, 0, buf.byteSize());
         } else if (buf.byteSize() > 0) {
-            buf.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            buf.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
         }
     }
 

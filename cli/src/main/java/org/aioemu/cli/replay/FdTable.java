@@ -2,6 +2,7 @@ package org.aioemu.cli.replay;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,7 @@ final class FdTable implements AutoCloseable {
     private final Map<String, int[]> pipesByInode = new HashMap<>();
     private final Map<String, StreamContent> pipeStreams = new HashMap<>();
     // every host fd replay opened, closed at the end unless the trace closed it first
-    private final Set<Integer> hostFds = new java.util.HashSet<>();
+    private final Set<Integer> hostFds = new HashSet<>();
     // ends of recreated pipes/socketpairs the trace never used, kept open so the others do not see EOF/EPIPE
     private final List<Integer> spareEnds = new ArrayList<>();
     private final List<TraceWarning> notes;

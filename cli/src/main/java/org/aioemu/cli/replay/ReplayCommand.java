@@ -2,6 +2,7 @@ package org.aioemu.cli.replay;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -140,7 +141,7 @@ public final class ReplayCommand implements Callable<Integer> {
             progress.finish();
             err.println("replay: " + trace + ": " + e.getMessage() + (lenient ? "" : " (--lenient skips such lines)"));
             return 2;
-        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
             // an unusable --root, an unreadable trace: the command line's problem, not a crash
             progress.finish();
             err.println("replay: " + e.getMessage());

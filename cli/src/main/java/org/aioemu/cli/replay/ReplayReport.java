@@ -19,6 +19,8 @@ import org.aioemu.core.CompletionPath;
 public final class ReplayReport {
     /** How a recorded io_getevents event was paired with a replayed completion. */
     public enum Matching {
+        /** By the iocb address (obj), where the trace recorded where each iocb was. */
+        OBJ,
         /** By aio_data, unique among the requests in flight. */
         DATA,
         /** aio_data was shared (fio leaves it 0) and strace shows no iocb addresses: by operation and result. */
@@ -196,6 +198,7 @@ public final class ReplayReport {
 
     static String label(Matching m) {
         return switch (m) {
+            case OBJ -> "iocb address (obj)";
             case DATA -> "aio_data";
             case OPERATION_AND_RESULT -> "operation and result (aio_data shared, no iocb addresses in the trace)";
             case UNSHOWN -> "count only (events strace did not print)";

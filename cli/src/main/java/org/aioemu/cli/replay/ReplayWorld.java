@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ final class ReplayWorld implements AutoCloseable {
                 ch.write(part.asByteBuffer(), off);
             }
             ch.truncate(size);
-            if (ch.size() < size) ch.write(java.nio.ByteBuffer.allocate(1), size - 1); // extend with a hole
+            if (ch.size() < size) ch.write(ByteBuffer.allocate(1), size - 1); // extend with a hole
         }
         files.put(tracePath, new FileContent(seed, base));
     }

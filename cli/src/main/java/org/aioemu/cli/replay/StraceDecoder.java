@@ -161,7 +161,7 @@ final class StraceDecoder {
         if (full && b == null && needsBuffer(opcode)) {
             throw new TraceFormatException(line, "unparsable iocb: no aio_buf for " + AioStructs.opcodeName(opcode));
         }
-        return new TraceIocb(data, key, rwFlags, opcode, reqprio, fd, buf, bufData, iov, nbytes, offset, flags, resfd);
+        return new TraceIocb(data, key, rwFlags, opcode, reqprio, fd, buf, bufData, iov, nbytes, offset, flags, resfd, null);
     }
 
     private static boolean needsBuffer(int opcode) {

@@ -1,6 +1,7 @@
 package org.aioemu.cli.replay;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -227,7 +228,7 @@ final class StraceScanner {
             if (c != '\\') {
                 // strace escapes every non-printable byte, so what is left is ASCII (or UTF-8 with -e decode)
                 if (c < 0x80) out.write(c);
-                else out.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                else out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
                 continue;
             }
             if (p >= s.length()) throw error("truncated line: unterminated string");

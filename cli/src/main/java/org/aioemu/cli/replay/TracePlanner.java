@@ -124,18 +124,28 @@ final class TracePlanner {
         return new TracePlan(p.finish(), Set.copyOf(p.skip), Map.copyOf(p.forecast), Map.copyOf(p.hiddenResfd), List.copyOf(p.notes));
     }
 
-    // Pass 1: the result each iocb got, where aio_data links an event to its iocb (oldest first among equals).
+    // Pass 1: the result each iocb got, where its address (obj) or aio_data links an event to it.
     private void linkCompletions(List<TraceCall> order) {
         Map<Long, Map<Long, ArrayDeque<IocbId>>> inflight = new HashMap<>();
+        Map<Long, Map<Long, IocbId>> byAddress = new HashMap<>();
         for (TraceCall c : order) {
             if (c.args() instanceof CallArgs.IoSubmit s && c.outcome().succeeded()) {
                 Map<Long, ArrayDeque<IocbId>> byData = inflight.computeIfAbsent(s.ctx(), k -> new HashMap<>());
                 for (int i = 0; i < Math.min(c.outcome().value(), s.iocbs().size()); i++) {
-                    byData.computeIfAbsent(s.iocbs().get(i).data(), k -> new ArrayDeque<>()).add(new IocbId(c.line(), i));
+                    TraceIocb cb = s.iocbs().get(i);
+                    IocbId id = new IocbId(c.line(), i);
+                    if (cb.address() != null) byAddress.computeIfAbsent(s.ctx(), k -> new HashMap<>()).put(cb.address(), id);
+                    else byData.computeIfAbsent(cb.data(), k -> new ArrayDeque<>()).add(id);
                 }
             } else if (c.args() instanceof CallArgs.IoGetevents g) {
                 Map<Long, ArrayDeque<IocbId>> byData = inflight.getOrDefault(g.ctx(), Map.of());
+                Map<Long, IocbId> addresses = byAddress.getOrDefault(g.ctx(), new HashMap<>());
                 for (TraceIoEvent e : g.events()) {
+                    IocbId at = addresses.remove(e.obj());
+                    if (at != null) {
+                        forecast.put(at, e.res());
+                        continue;
+                    }
                     ArrayDeque<IocbId> q = byData.get(e.data());
                     if (q == null || q.isEmpty()) continue;
                     // where several iocbs in flight share aio_data (fio leaves it 0) the event is not theirs to tell
@@ -145,6 +155,7 @@ final class TracePlanner {
                 }
             } else if (c.args() instanceof CallArgs.IoDestroy d) {
                 inflight.remove(d.ctx());
+                byAddress.remove(d.ctx());
             }
         }
     }

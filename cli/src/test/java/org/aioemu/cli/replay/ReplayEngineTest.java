@@ -241,4 +241,46 @@ class ReplayEngineTest {
         assertTrue(Files.isDirectory(dir.resolve("root/new/dir")));
         assertTrue(Files.notExists(dir.resolve("root/new/dir/f")));
     }
+
+    @Test
+    @DisplayName("bad buffers replay as bad: a NULL aio_buf faults, a shown-data O_DIRECT write the trace saw refused gets a misaligned buffer")
+    void badBuffersReplayAsBad() throws Exception {
+        String t = """
+                openat(AT_FDCWD, "/d/f", O_RDWR|O_CREAT|O_DIRECT, 0600) = 3
+                ftruncate(3, 8192) = 0
+                io_setup(4, [0x7f00]) = 0
+                io_submit(0x7f00, 3, [{aio_data=0x1, aio_lio_opcode=IOCB_CMD_PWRITE, aio_fildes=3, aio_buf="abc"..., aio_nbytes=4096, aio_offset=0}, {aio_data=0x2, aio_lio_opcode=IOCB_CMD_PREAD, aio_fildes=3, aio_buf=0, aio_nbytes=4096, aio_offset=0}, {aio_data=0x3, aio_lio_opcode=IOCB_CMD_PWRITE, aio_fildes=3, aio_buf="x"..., aio_nbytes=4096, aio_offset=4096}]) = 3
+                io_getevents(0x7f00, 3, 3, [{data=0x1, obj=0x10, res=-22, res2=0}, {data=0x2, obj=0x50, res=-14, res2=0}, {data=0x3, obj=0x90, res=4096, res2=0}], NULL) = 3
+                pread64(3, "..."..., 4096, 4096) = 4096
+                io_destroy(0x7f00) = 0
+                """;
+        ReplayReport r = replay("bad buffers", TestTraces.strict(t));
+        assertEquals(List.of(), r.differences(), r.text());
+        assertEquals(4096, r.bytesVerified(), "the O_DIRECT write that went through is read back");
+    }
+
+    @Test
+    @DisplayName("a trace that knows where each iocb was (as an in-process recorder can) is matched by obj, even with aio_data 0")
+    void matchingByIocbAddress() throws Exception {
+        List<TraceCall> calls = TestTraces.strict(TestTraces.resource("mtaio-verbose.strace"));
+        Map<Long, Long> objByData = new java.util.HashMap<>();
+        for (TraceCall c : calls) {
+            if (c.args() instanceof CallArgs.IoGetevents g) g.events().forEach(e -> objByData.put(e.data(), e.obj()));
+        }
+        List<TraceCall> anonymous = new ArrayList<>();
+        for (TraceCall c : calls) {
+            CallArgs a = switch (c.args()) {
+                case CallArgs.IoSubmit s -> new CallArgs.IoSubmit(s.ctx(), s.nr(), s.iocbs().stream().map(cb -> new AioStructs.TraceIocb(0,
+                        cb.key(), cb.rwFlags(), cb.opcode(), cb.reqprio(), cb.fd(), cb.buf(), cb.bufData(), cb.iov(), cb.nbytes(), cb.offset(),
+                        cb.flags(), cb.resfd(), objByData.get(cb.data()))).toList(), s.truncated());
+                case CallArgs.IoGetevents g -> new CallArgs.IoGetevents(g.ctx(), g.minNr(), g.nr(), g.events().stream()
+                        .map(e -> new AioStructs.TraceIoEvent(0, e.obj(), e.res(), e.res2())).toList(), g.truncated(), g.timeout(), g.sigmask());
+                default -> c.args();
+            };
+            anonymous.add(c.withOutcome(c.outcome(), a));
+        }
+        ReplayReport r = replay("by obj", anonymous);
+        assertEquals(List.of(), r.differences(), r.text());
+        assertEquals(Map.of(Matching.OBJ, 4L), r.matching());
+    }
 }

@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.aioemu.cli.replay.AioStructs.TraceIocb;
 import org.aioemu.cli.replay.AioStructs.TraceIoEvent;
+import org.aioemu.cli.replay.AioStructs.TraceIocb;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class StraceParserTest {
     private static final Pattern CALL_NAME = Pattern.compile("^(?:\\[pid +\\d+\\] |\\d+ )?(?:[\\d:.]+ )?([a-z_0-9]+)\\(");
@@ -65,7 +65,7 @@ class StraceParserTest {
 
         TraceIocb poll = ((CallArgs.IoSubmit) call(calls, 14).args()).iocbs().getFirst();
         assertEquals(new TraceIocb(0x1e61, 0, 0, AioStructs.IOCB_CMD_POLL, 0, new FdRef(6, "pipe:[484430]"), 1L, null, null,
-                0, 0, 0, null), poll);
+                0, 0, 0, null, null), poll);
 
         CallArgs.IoSubmit batch = (CallArgs.IoSubmit) call(calls, 15).args();
         assertEquals(3, batch.nr());
@@ -161,7 +161,7 @@ class StraceParserTest {
     private static TraceIocb normalize(TraceIocb cb) {
         return new TraceIocb(cb.data(), cb.key(), cb.rwFlags(), cb.opcode(), cb.reqprio(), fd(cb.fd()),
                 cb.buf() == null || cb.opcode() == AioStructs.IOCB_CMD_POLL ? cb.buf() : Long.valueOf(0), cb.bufData(), cb.iov(), cb.nbytes(),
-                cb.offset(), cb.flags(), cb.resfd() == null ? null : fd(cb.resfd()));
+                cb.offset(), cb.flags(), cb.resfd() == null ? null : fd(cb.resfd()), cb.address());
     }
 
     private static FdRef fd(FdRef f) {
