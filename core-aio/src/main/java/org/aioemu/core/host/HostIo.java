@@ -76,6 +76,10 @@ public final class HostIo {
     private static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle FTRUNCATE = downcall("ftruncate", JAVA_INT, JAVA_INT, JAVA_LONG);
+    // int fallocate(int fd, int mode, off_t offset, off_t len)
+    private static final MethodHandle FALLOCATE = downcall("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+    private static final MethodHandle UNLINK = downcall("unlink", JAVA_INT, ADDRESS);
+    private static final MethodHandle RMDIR = downcall("rmdir", JAVA_INT, ADDRESS);
     private static final MethodHandle PIPE2 = downcall("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SOCKETPAIR =
             downcall("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
@@ -308,6 +312,34 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) FTRUNCATE.invokeExact(cs, fd, length), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code mode} is FALLOC_FL_* (0 allocates and extends the file size). */
+    public static int fallocate(int fd, int mode, long offset, long length) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) FALLOCATE.invokeExact(cs, fd, mode, offset, length), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int unlink(String path) {
+        MemorySegment cs = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return result((int) UNLINK.invokeExact(cs, arena.allocateFrom(path)), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int rmdir(String path) {
+        MemorySegment cs = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            return result((int) RMDIR.invokeExact(cs, arena.allocateFrom(path)), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -262,6 +262,24 @@ class HostIoTest {
     }
 
     @Test
+    void fallocateExtendsUnlessKeepSizeAndUnlinkRmdirRemove() throws Exception {
+        int fd = tempFile("f");
+        MemorySegment st = arena.allocate(Stat.LAYOUT);
+        assertEquals(0, HostIo.fallocate(fd, 0, 0, 8192));
+        assertEquals(0, HostIo.fstat(fd, st));
+        assertEquals(8192, Stat.size(st));
+        assertEquals(0, HostIo.fallocate(fd, 1 /* FALLOC_FL_KEEP_SIZE */, 8192, 8192));
+        assertEquals(0, HostIo.fstat(fd, st));
+        assertEquals(8192, Stat.size(st), "KEEP_SIZE allocates without growing the file");
+        assertEquals(-EBADF, HostIo.fallocate(-1, 0, 0, 1));
+        assertEquals(0, HostIo.unlink(dir.resolve("f").toString()));
+        assertEquals(-ENOENT, HostIo.unlink(dir.resolve("f").toString()));
+        Files.createDirectory(dir.resolve("d"));
+        assertEquals(0, HostIo.rmdir(dir.resolve("d").toString()));
+        assertTrue(Files.notExists(dir.resolve("d")));
+    }
+
+    @Test
     void fstatMatchesJavaView() throws Exception {
         int fd = tempFile("f");
         assertEquals(3, HostIo.pwrite(fd, text("abc"), 3, 0));
