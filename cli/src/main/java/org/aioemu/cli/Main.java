@@ -19,7 +19,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "POSIX AIO emulation layer for foreign ABIs (Linux native AIO, FreeBSD AIO) on one shared core.",
-        subcommands = {SelftestCommand.class, BenchCommand.class, HelpCommand.class},
+        subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure, or differences found", "2:bad usage"},
         footerHeading = "%nExamples:%n",

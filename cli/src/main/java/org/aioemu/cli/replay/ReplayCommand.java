@@ -76,12 +76,26 @@ public final class ReplayCommand implements Callable<Integer> {
     Path trace;
 
     public ReplayCommand() {
-        this(ReplayTarget::hostKernel);
+        this.target = null;
     }
 
     /** With the executor to replay on (the lead wires the emulation here). */
     public ReplayCommand(Supplier<ReplayTarget> target) {
         this.target = target;
+    }
+
+    @Option(names = "--on", paramLabel = "emulation|async|kernel",
+            description = "What executes the calls: the emulated ABI in its faithful linux mode (default), in async mode, or the host kernel itself.")
+    String on = "emulation";
+
+    private ReplayTarget target() {
+        if (target != null) return target.get();
+        return switch (on) {
+            case "emulation" -> ReplayTarget.emulation(org.aioemu.linux.LinuxSubmitMode.LINUX);
+            case "async" -> ReplayTarget.emulation(org.aioemu.linux.LinuxSubmitMode.ASYNC);
+            case "kernel" -> ReplayTarget.hostKernel();
+            default -> throw bad("--on must be emulation, async or kernel, not '" + on + "'");
+        };
     }
 
     @Option(names = "--abi", paramLabel = "linux|freebsd", description = "ABI to replay on (default: linux). freebsd is not built yet.")
@@ -136,7 +150,7 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayReport r;
         try {
             List<TraceCall> calls = TraceFormat.load(trace, format, lenient, warnings::add);
-            r = new ReplayEngine(target.get(), options).run(trace.getFileName().toString(), calls, warnings, progress);
+            r = new ReplayEngine(target(), options).run(trace.getFileName().toString(), calls, warnings, progress);
         } catch (TraceFormatException e) {
             progress.finish();
             err.println("replay: " + trace + ": " + e.getMessage() + (lenient ? "" : " (--lenient skips such lines)"));

@@ -46,6 +46,19 @@ class ReplayCommandTest {
         assertEquals(0, again.code(), again.err() + again.out());
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} --on {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "aiotrace-libaio.strace, emulation", "aiotrace-libaio.strace, async",
+            "fio-libaio.strace, emulation", "fio-libaio.strace, async",
+            "fio-libaio-batch.strace, emulation", "fio-libaio-batch.strace, async"})
+    @DisplayName("every shared trace replays on the emulated Linux ABI, in both submission modes, with no difference")
+    void sharedTracesOnTheEmulation(String name, String on) throws Exception {
+        Run r = run("--strict", "--on", on, "--root", dir.resolve("root").toString(), SharedTraces.trace(name).toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains(" 0 differences"), r.out());
+        assertTrue(r.out().contains("aioemu linux ABI"), r.out());
+    }
+
     @Test
     @DisplayName("--strict exits 1 on a difference; without it the difference is reported and the exit is 0")
     void strictExitCode() throws Exception {
