@@ -96,6 +96,7 @@ public final class Request {
     AioContext context;
     long seq;
     int ownFd = -1;          // our dup of fd while the request is away from its submitter
+    int readyAtPark;         // a waiting poll: the file's readiness when it was parked (PollWakeup)
     long progress;           // bytes already moved (partial socket writes, short NOWAIT reads)
     boolean syncTracked;     // counted in its process's SyncBarriers, so its end must be reported there
     long result;

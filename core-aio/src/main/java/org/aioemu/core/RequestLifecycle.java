@@ -137,12 +137,13 @@ final class RequestLifecycle {
 
     private void startPoll(Request r) {
         int want = r.pollEvents | HostConstants.POLLERR | HostConstants.POLLHUP;
-        int revents = HostIo.pollOne(r.fd, (short) want, 0);
+        int revents = HostIo.pollOne(r.fd, (short) PollWakeup.ALL, 0);
         if (revents < 0) {
             complete(r, revents, CompletionPath.INLINE);
         } else if ((revents & want) != 0) {
             complete(r, revents & want, CompletionPath.INLINE);   // ready now: ready ∩ asked (Linux aio_poll)
         } else {
+            r.readyAtPark = revents;   // what is already there wakes nobody (PollWakeup)
             park(r);
         }
     }

@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.aioemu.core.Request.State;
 import org.aioemu.core.host.EpollEvent;
@@ -35,9 +36,6 @@ import org.aioemu.core.host.HostIo;
 final class SocketContinuations implements AutoCloseable {
     private static final long WAKE = -1;
     private static final int BATCH = 256;
-    private static final int READ_SIDE = HostConstants.POLLIN | HostConstants.POLLPRI | HostConstants.POLLRDNORM
-            | HostConstants.POLLRDBAND | HostConstants.POLLRDHUP;
-    private static final int WRITE_SIDE = HostConstants.POLLOUT | HostConstants.POLLWRNORM | HostConstants.POLLWRBAND;
 
     private final RequestLifecycle life;
     private final CoreStats stats;
@@ -47,6 +45,8 @@ final class SocketContinuations implements AutoCloseable {
     private final ConcurrentHashMap<FileKey, Waiters> byFile = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Waiters> byOwnFd = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final Object anonymous = new Object();
+    private final AtomicLong instances = new AtomicLong();
 
     /** The waiting requests of one open file; guarded by its own monitor. */
     private static final class Waiters {
@@ -77,7 +77,7 @@ final class SocketContinuations implements AutoCloseable {
             int ev = 0;
             if (!reads.isEmpty()) ev |= EPOLLIN | EPOLLRDHUP;
             if (!writes.isEmpty()) ev |= EPOLLOUT;
-            for (Request p : polls) ev |= p.pollEvents;   // poll(2) and epoll share bit values on Linux
+            for (Request p : polls) ev |= PollWakeup.interest(kind, p.pollEvents, p.readyAtPark);   // poll(2) and epoll share bit values on Linux
             return ev | EPOLLONESHOT;
         }
     }
@@ -99,30 +99,34 @@ final class SocketContinuations implements AutoCloseable {
 
     /** True if requests of r's direction already wait on r's file: r must queue behind them. */
     boolean hasWaiters(Request r) {
-        Waiters w = byFile.get(FileKey.of(r.fdInfo));
+        Waiters w = byFile.get(keyOf(r, false));
         if (w == null) return false;
         synchronized (w) {
             return !w.retired && !w.queueOf(r).isEmpty();
         }
     }
 
+    /**
+     * The key r's file waits under. An anonymous-inode file shares its inode with every other
+     * (two eventfds would otherwise wait on one entry, and on the first one's readiness), so it is
+     * matched against the waiting entries of that inode by its open file; {@code fresh}: a new
+     * instance if none matches (else the shared key, which no entry uses).
+     */
+    private FileKey keyOf(Request r, boolean fresh) {
+        FileKey base = FileKey.of(r.fdInfo);
+        if (r.fdInfo.kind() != FdKind.OTHER) return base;
+        for (Waiters w : byFile.values()) {
+            if (w.key.sameInode(base) && HostIo.sameOpenFile(r.fd, w.ownFd)) return w.key;
+        }
+        return fresh ? base.instance(instances.incrementAndGet()) : base;
+    }
+
     /** Parks r (it becomes WAITING); returns 0, or -errno if no reference to the file could be taken. */
     long park(Request r) {
-        FileKey key = FileKey.of(r.fdInfo);
         for (;;) {
-            Waiters w = byFile.get(key);
-            if (w == null) {
-                int own = HostIo.dup(r.fd);
-                if (own < 0) return own;
-                Waiters fresh = new Waiters(key, r.fdInfo.kind(), own);
-                w = byFile.putIfAbsent(key, fresh);
-                if (w == null) {
-                    w = fresh;
-                    byOwnFd.put(own, fresh);
-                } else {
-                    HostIo.close(own);
-                }
-            }
+            Object w0 = r.fdInfo.kind() == FdKind.OTHER ? anonymousEntryFor(r) : entryFor(r);
+            if (w0 instanceof Integer err) return err;
+            Waiters w = (Waiters) w0;
             synchronized (w) {
                 if (w.retired) continue;
                 r.setState(State.WAITING);
@@ -138,9 +142,49 @@ final class SocketContinuations implements AutoCloseable {
         }
     }
 
+    /**
+     * Anonymous-inode entries are found by comparing open files: one parker at a time, so that
+     * two parks of one new eventfd do not make two entries for it.
+     */
+    private Object anonymousEntryFor(Request r) {
+        synchronized (anonymous) {
+            return entryFor(r);
+        }
+    }
+
+    /** r's file's entry, made (with a reference of its own to the file) if there is none; or the -errno of dup. */
+    private Object entryFor(Request r) {
+        FileKey key = keyOf(r, true);
+        Waiters w = byFile.get(key);
+        if (w != null) return w;
+        int own = HostIo.dup(r.fd);
+        if (own < 0) return own;
+        Waiters fresh = new Waiters(key, r.fdInfo.kind(), own);
+        w = byFile.putIfAbsent(key, fresh);
+        if (w != null) {
+            HostIo.close(own);
+            return w;
+        }
+        byOwnFd.put(own, fresh);
+        return fresh;
+    }
+
+    /** The entry r waits in, or null (r's fd may be closed by now, so anonymous inodes are searched). */
+    private Waiters waitingIn(Request r) {
+        FileKey base = FileKey.of(r.fdInfo);
+        if (r.fdInfo.kind() != FdKind.OTHER) return byFile.get(base);
+        for (Waiters w : byFile.values()) {
+            if (!w.key.sameInode(base)) continue;
+            synchronized (w) {
+                if (w.queueOf(r).contains(r)) return w;
+            }
+        }
+        return null;
+    }
+
     /** Cancels a WAITING request; null if it is not waiting here (the poller is running it, or it ended). */
     CancelOutcome cancel(Request r) {
-        Waiters w = byFile.get(FileKey.of(r.fdInfo));
+        Waiters w = waitingIn(r);
         if (w == null) return null;
         boolean removed;
         synchronized (w) {
@@ -218,32 +262,19 @@ final class SocketContinuations implements AutoCloseable {
     }
 
     private void resumePolls(Waiters w, List<Request> done) {
-        int asked = 0;
-        for (Request p : w.polls) asked |= p.pollEvents;
-        int revents = HostIo.pollOne(w.ownFd, (short) wakeupMask(asked), 0);
+        int revents = HostIo.pollOne(w.ownFd, (short) PollWakeup.ALL, 0);
         boolean any = false;
         for (var it = w.polls.iterator(); it.hasNext(); ) {
             Request p = it.next();
-            if (revents >= 0 && (revents & (p.pollEvents | POLLERR | POLLHUP)) == 0) continue;
+            int result = revents < 0 ? revents : PollWakeup.result(w.kind, p.pollEvents, p.readyAtPark, revents);
+            if (result == 0) continue;
             if (!p.transition(State.WAITING, State.RUNNING)) continue;
             it.remove();
-            p.result = revents < 0 ? revents : revents & wakeupMask(p.pollEvents);
+            p.result = result;
             done.add(p);
             any = true;
         }
         if (!any) stats.spuriousWakeups.increment();
-    }
-
-    /**
-     * Linux completes a waiting poll with its wakeup's key: the readiness of the woken direction,
-     * which may hold bits the poll did not ask for (LNX-55: POLLIN, then a pipe write, gives
-     * IN|RDNORM). We see no key, so we poll every bit of each direction asked for.
-     */
-    private static int wakeupMask(int asked) {
-        int mask = POLLERR | POLLHUP;
-        if ((asked & READ_SIDE) != 0) mask |= READ_SIDE;
-        if ((asked & WRITE_SIDE) != 0) mask |= WRITE_SIDE;
-        return mask;
     }
 
     /** Re-arms for what still waits, or retires the entry when nothing does. Caller holds w. */

@@ -3,6 +3,8 @@ package org.aioemu.core;
 import static org.aioemu.core.host.HostConstants.POLLHUP;
 import static org.aioemu.core.host.HostConstants.POLLIN;
 import static org.aioemu.core.host.HostConstants.POLLOUT;
+import static org.aioemu.core.host.HostConstants.POLLPRI;
+import static org.aioemu.core.host.HostConstants.POLLRDBAND;
 import static org.aioemu.core.host.HostConstants.POLLRDNORM;
 import static org.aioemu.core.host.HostConstants.POLLWRNORM;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,6 +112,52 @@ class PollTest {
     }
 
     @Test
+    void aSocketWriteWakesWithTheSocketKeyEvenAPollAskingPriOnly() throws Exception {
+        int[] s = h.socketpair();
+        Request in = poll(s[0], POLLIN);
+        Request pri = poll(s[0], POLLPRI);
+        assertEquals(State.WAITING, in.state());
+        assertEquals(State.WAITING, pri.state());
+        h.put(s[1], "z");
+        sink.awaitTotal(2);
+        int key = POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND;
+        assertEquals(key, in.result(), "0xc3: sock_def_readable's key, as the host kernel gave (probed)");
+        assertEquals(key, pri.result(), "the key is not masked with what was asked (probed: 0xc3 for POLLPRI)");
+    }
+
+    @Test
+    void aSocketPeerCloseWakesWithReadinessMasked() throws Exception {
+        int[] s = h.socketpair();
+        Request r = poll(s[0], POLLIN);
+        assertEquals(State.WAITING, r.state());
+        h.closeNow(s[1]);
+        sink.awaitTotal(1);
+        assertEquals(POLLIN | POLLHUP, r.result(), "a close wakes without a key: readiness & (asked|ERR|HUP), 0x11 on the host");
+    }
+
+    @Test
+    void aPipeWriterCloseWakesAPriPollWithHupOnlyThoughDataIsQueued() throws Exception {
+        int[] p = h.pipe();
+        Request r = poll(p[0], POLLPRI);
+        h.put(p[1], "w");   // key IN|RDNORM shares no bit with PRI|ERR|HUP: ignored, as on the host
+        assertEquals(State.WAITING, r.state());
+        h.closeNow(p[1]);
+        sink.awaitTotal(1);
+        assertEquals(POLLHUP, r.result(), "0x10, as the host kernel gave");
+    }
+
+    @Test
+    void aSocketPollAskingPriWithDataAlreadyQueuedKeepsWaiting() throws Exception {
+        int[] s = h.socketpair();
+        h.put(s[1], "q");
+        Request r = poll(s[0], POLLPRI);
+        assertEquals(State.WAITING, r.state(), "queued data is not priority data");
+        Thread.sleep(50);
+        assertEquals(State.WAITING, r.state(), "data that was already there wakes nobody");
+        assertEquals(CancelOutcome.CANCELED, ctx.cancel(r));
+    }
+
+    @Test
     void aRegularFileIsAlwaysReady() throws Exception {
         Path f = dir.resolve("f");
         Files.writeString(f, "abc");
@@ -126,6 +174,20 @@ class PollTest {
         assertEquals(0, HostIo.writeEventfd(efd, 1));
         sink.awaitTotal(1);
         assertEquals(POLLIN, r.result(), "an eventfd reports no RDNORM (LNX-56 probe: res=1)");
+    }
+
+    @Test
+    void twoEventfdsWaitApartThoughTheyShareOneInode() throws Exception {
+        int a = h.track(HostIo.eventfd(0, HostConstants.EFD_CLOEXEC));
+        int b = h.track(HostIo.eventfd(0, HostConstants.EFD_CLOEXEC));
+        Request onA = poll(a, POLLIN);
+        Request onB = poll(b, POLLIN);
+        assertEquals(0, HostIo.writeEventfd(b, 1));
+        sink.awaitTotal(1);
+        assertEquals(POLLIN, onB.result());
+        Thread.sleep(30);
+        assertEquals(State.WAITING, onA.state(), "b's counter is not a's: a poll on a keeps waiting");
+        assertEquals(CancelOutcome.CANCELED, ctx.cancel(onA));
     }
 
     @Test

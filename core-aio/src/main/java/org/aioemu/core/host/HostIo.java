@@ -627,6 +627,19 @@ public final class HostIo {
         }
     }
 
+    private static final long SYS_KCMP = 312;    // x86_64
+    private static final long KCMP_FILE = 0;
+
+    /**
+     * Whether two fds of this process reach the same open file (kcmp(2) KCMP_FILE): the one way to
+     * tell anonymous-inode files (eventfds, timerfds, ...) apart, as they all share one inode.
+     * False if either fd is not open.
+     */
+    public static boolean sameOpenFile(int fd1, int fd2) {
+        int pid = getpid();
+        return syscall6(SYS_KCMP, pid, pid, KCMP_FILE, fd1, fd2, 0) == 0;
+    }
+
     public static int getpid() {
         MemorySegment cs = CAPTURE.get();
         try {
