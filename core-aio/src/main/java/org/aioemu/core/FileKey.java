@@ -20,6 +20,11 @@ record FileKey(long dev, long ino, int accessMode, long instance) {
         return new FileKey(info.dev(), info.ino(), info.statusFlags() & HostConstants.O_ACCMODE, 0);
     }
 
+    /** The read end of the pipe or FIFO {@code info} names. */
+    static FileKey readEndOf(FdInfo info) {
+        return new FileKey(info.dev(), info.ino(), HostConstants.O_RDONLY, 0);
+    }
+
     FileKey instance(long n) {
         return new FileKey(dev, ino, accessMode, n);
     }

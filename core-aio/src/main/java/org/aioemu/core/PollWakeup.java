@@ -39,7 +39,7 @@ final class PollWakeup {
     private PollWakeup() {}
 
     /** The key Linux's data waker passes for this kind of file. */
-    private static int readKey(FdKind kind) {
+    static int readKey(FdKind kind) {
         return switch (kind) {
             case PIPE -> POLLIN | POLLRDNORM;                                   // pipe_write
             case SOCKET -> POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND;           // sock_def_readable
@@ -62,6 +62,11 @@ final class PollWakeup {
         if ((readKey(kind) & asked) != 0 && (readyAtPark & POLLIN) == 0) ev |= EPOLLIN;
         if ((writeKey(kind) & asked) != 0 && (readyAtPark & POLLOUT) == 0) ev |= EPOLLOUT;
         return ev;
+    }
+
+    /** The result of a wakeup with a known key for a poll asking {@code asked}: the key, or 0 if it is ignored. */
+    static int keyed(int key, int asked) {
+        return (key & (asked | POLLERR | POLLHUP)) != 0 ? key : 0;
     }
 
     /** The result for a poll asking {@code asked}, parked with {@code readyAtPark}, now that the file is {@code revents}; 0 to keep waiting. */

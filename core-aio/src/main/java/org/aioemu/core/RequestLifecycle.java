@@ -87,9 +87,12 @@ final class RequestLifecycle {
             if (system.continuations.hasWaiters(r)) {   // per-direction FIFO: no overtaking parked requests
                 park(r);
             } else if (r.has(Option.RUN_ON_CALLER) && !nowait) {
-                complete(r, HostOps.run(r, r.fd, kind, false), CompletionPath.CALLER);
+                long n = HostOps.run(r, r.fd, kind, false);
+                wakePipeReaders(r, n);
+                complete(r, n, CompletionPath.CALLER);
             } else {
                 long n = HostOps.attempt(r, r.fd, kind);
+                wakePipeReaders(r, n);
                 if (HostOps.wouldBlock(n) && !nowait) park(r);
                 else if (n > 0 && unfinishedWriteAll(r, n)) park(r);
                 else complete(r, n, CompletionPath.INLINE);
@@ -113,6 +116,10 @@ final class RequestLifecycle {
                 complete(r, n, CompletionPath.INLINE);
             }
         }
+    }
+
+    private void wakePipeReaders(Request r, long n) {
+        if (n > 0 && r.op.isWrite() && r.fdInfo.kind() == FdKind.PIPE) system.continuations.pipeWritten(r.fdInfo);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.aioemu.core.Request.State;
 import org.aioemu.core.host.EpollEvent;
+import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.FdKind;
 import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
@@ -180,6 +181,30 @@ final class SocketContinuations implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Bytes were just written into a pipe on the submitting thread: Linux's pipe_write wakes the
+     * read end's waiting polls within that call, with its key (IN|RDNORM, LNX-55), so they complete
+     * before the write does and before a later iocb of the batch can read the bytes away. The
+     * poller would see the readiness too late for that, so they are woken here.
+     */
+    void pipeWritten(FdInfo writeEnd) {
+        Waiters w = byFile.get(FileKey.readEndOf(writeEnd));
+        if (w == null) return;
+        int key = PollWakeup.readKey(FdKind.PIPE);
+        List<Request> done = new ArrayList<>();
+        synchronized (w) {
+            if (w.retired || w.polls.isEmpty()) return;
+            for (var it = w.polls.iterator(); it.hasNext(); ) {
+                Request p = it.next();
+                if (PollWakeup.keyed(key, p.pollEvents) == 0 || !p.transition(State.WAITING, State.RUNNING)) continue;
+                it.remove();
+                done.add(p);
+            }
+            settle(w);
+        }
+        for (Request p : done) life.complete(p, key, CompletionPath.CONTINUATION);
     }
 
     /** Cancels a WAITING request; null if it is not waiting here (the poller is running it, or it ended). */

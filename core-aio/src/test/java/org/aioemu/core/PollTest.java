@@ -86,6 +86,17 @@ class PollTest {
     }
 
     @Test
+    void aPipeWriteOnTheCallerWakesReadEndPollsBeforeItReturns() throws Exception {
+        int[] p = h.pipe();
+        Request r = poll(p[0], POLLIN);
+        Request w = Request.write(p[1], h.arena.allocateFrom("data"), Request.NO_OFFSET).withOptions(Request.Option.RUN_ON_CALLER);
+        ctx.submit(w);
+        assertEquals(State.DONE, r.state(), "woken inside the write, as pipe_write does, not later by the poller");
+        assertEquals(POLLIN | POLLRDNORM, r.result());
+        assertEquals("data", h.get(p[0], 4), "a later read that takes the bytes cannot un-wake it");
+    }
+
+    @Test
     void aWriteEndWaitingForRoomWakesWithOutAndWrnorm() throws Exception {
         int[] p = h.pipe();
         long cap = 0;
