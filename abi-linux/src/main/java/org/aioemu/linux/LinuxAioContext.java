@@ -22,8 +22,11 @@ import org.aioemu.core.host.HostIo;
  * then wakes waiters.
  */
 final class LinuxAioContext implements CompletionSink {
-    /** What io_submit remembers of an iocb: the kernel copies these at submit (LNX-37). */
-    record Ticket(long data, long obj, int resfd) {}
+    /**
+     * What io_submit remembers of an iocb: the kernel copies these at submit (LNX-37); and, for a
+     * request the kernel answers without I/O, the event's result (null: the request's own).
+     */
+    record Ticket(long data, long obj, int resfd, Long answer) {}
 
     final int id;
     final LinuxRing ring;
@@ -94,7 +97,8 @@ final class LinuxAioContext implements CompletionSink {
     public void completed(Request r) {
         Ticket t = (Ticket) r.attachment();
         long res;
-        if (r.error() == null) res = r.result();
+        if (t.answer() != null) res = t.answer();
+        else if (r.error() == null) res = r.result();
         else if (r.op() == Request.Op.POLL && r.error() == AioError.ECANCELED) res = 0;   // LNX-72
         else res = -LinuxErrno.of(r.error());
         if (r.op() == Request.Op.POLL) pollGone(r, t.obj());

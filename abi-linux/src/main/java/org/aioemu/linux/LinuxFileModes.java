@@ -26,6 +26,9 @@ final class LinuxFileModes {
     /** Filesystems whose file_operations carry FOP_DONTCACHE (ext4 probed; xfs from its fops). */
     private static final Set<String> DONTCACHE_FS = Set.of("ext4", "ext3", "ext2", "xfs");
 
+    /** Filesystems whose buffered write_iter refuses IOCB_NOWAIT outright (ext4_buffered_write_iter: EOPNOTSUPP). */
+    private static final Set<String> NO_BUFFERED_NOWAIT_WRITE_FS = Set.of("ext4", "ext3");
+
     private static final Map<Long, String> FS_BY_DEV = new ConcurrentHashMap<>();
 
     /** FMODE_NOWAIT: RWF_NOWAIT without it is EOPNOTSUPP at submit. */
@@ -41,6 +44,15 @@ final class LinuxFileModes {
     /** FOP_DONTCACHE: only page-cache filesystems that opted in; no pipe, socket or anon inode has it. */
     static boolean dontcache(FdInfo info) {
         return info.kind() == FdKind.REGULAR && DONTCACHE_FS.contains(fsType(info.dev()));
+    }
+
+    /**
+     * Whether a buffered RWF_NOWAIT write to this file gets EOPNOTSUPP from the filesystem, in the
+     * event: ext4 refuses before looking at the count, so even a zero-byte write does (probed by the
+     * differential run), which the host's pwritev2 never shows, as it skips write_iter for zero bytes.
+     */
+    static boolean refusesBufferedNowaitWrite(FdInfo info) {
+        return info.kind() == FdKind.REGULAR && !info.direct() && NO_BUFFERED_NOWAIT_WRITE_FS.contains(fsType(info.dev()));
     }
 
     private static String fsType(long dev) {

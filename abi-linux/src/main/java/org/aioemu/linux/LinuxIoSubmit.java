@@ -63,9 +63,14 @@ final class LinuxIoSubmit {
             default -> (long) -LinuxErrno.EINVAL;                        // NOOP, the old PREADX, anything else (LNX-28)
         };
         if (req instanceof Long err) return err;
+        Long answer = null;
+        if (req instanceof InEvent e) {
+            answer = e.res();
+            req = Request.noop();
+        }
         Request r = ((Request) req).withFdInfo(info)
                 .withCookie(obj)
-                .withAttachment(new LinuxAioContext.Ticket(Iocb.aio_data(iocb), obj, resfd));
+                .withAttachment(new LinuxAioContext.Ticket(Iocb.aio_data(iocb), obj, resfd, answer));
         boolean isPoll = r.op() == Request.Op.POLL;
         if (isPoll) ctx.pollSubmitted(r, obj);
         try {
@@ -77,7 +82,10 @@ final class LinuxIoSubmit {
         }
     }
 
-    /** aio_prep_rw, then aio_read/aio_write: a Request, or a Long holding -errno. */
+    /** A request accepted at submit whose event result the kernel's read_iter gives without any I/O. */
+    private record InEvent(long res) {}
+
+    /** aio_prep_rw, then aio_read/aio_write: a Request, an InEvent, or a Long holding -errno. */
     private static Object readWrite(MemorySegment iocb, FdInfo info, LinuxSubmitMode mode) {
         int op = Iocb.aio_lio_opcode(iocb);
         boolean write = op == IOCB_CMD_PWRITE || op == IOCB_CMD_PWRITEV;
@@ -129,6 +137,13 @@ final class LinuxIoSubmit {
         // carry past LLONG_MAX, is EINVAL at submit (probed: a pipe read at LLONG_MAX-63 of 4 bytes
         // runs, of 100 bytes is EINVAL; LNX-34).
         if (offset < 0 || offset + count < 0) return (long) -LinuxErrno.EINVAL;
+        // eventfd_read refuses a buffer smaller than the counter; the host's read(2) and readv(2)
+        // skip read_iter for zero bytes (and would answer 0), aio_read calls it whatever the count
+        if (!write && info.kind() == FdKind.OTHER && count < Long.BYTES) return new InEvent(-LinuxErrno.EINVAL);
+        // likewise a zero-byte RWF_NOWAIT write reaches the filesystem, which may refuse NOWAIT first
+        if (write && count == 0 && (rwFlags & RWF_NOWAIT) != 0 && LinuxFileModes.refusesBufferedNowaitWrite(info)) {
+            return new InEvent(-LinuxErrno.EOPNOTSUPP);
+        }
         boolean stream = info.kind() == FdKind.PIPE || info.kind() == FdKind.SOCKET || info.kind() == FdKind.OTHER;
         long off = stream ? Request.NO_OFFSET : offset;                                                  // streams ignore it (LNX-34)
         Request r = vectored

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Compares the oracle's trace of one sequence with the candidate's: every return value, every
@@ -16,7 +17,7 @@ import java.util.Objects;
  * over the whole sequence is an <em>order variance</em>, not a disagreement: which of several
  * completed events a reap returns first depends on completion order, which Linux does not define
  * across requests (LNX-42). Where Linux does define it, on one direction of a pipe or eventfd
- * (FIFO), the order in which those events were reaped must be the same.
+ * (FIFO), the order of those events in each context's ring must be the same.
  */
 final class Comparison {
     private final Sequence seq;
@@ -91,14 +92,21 @@ final class Comparison {
 
     private static final FdRef[] STREAMS = {FdRef.PIPE_R, FdRef.PIPE_W, FdRef.NPIPE_R, FdRef.NPIPE_W, FdRef.EFD_IO};
 
-    /** The reads and writes on one stream fd, in the order they were reaped (then dropped). */
-    private List<Event> onStream(Trace t, FdRef fd) {
+    /**
+     * The reads and writes on one stream fd, in the order they were reaped, context by context.
+     * Within a context that is the ring's order, which is completion order; across contexts it is
+     * only the order in which the harness happened to reap them, so it is not compared.
+     */
+    private Map<Integer, List<Event>> onStream(Trace t, FdRef fd) {
         Map<String, IocbSpec> byObj = new HashMap<>();
         for (IocbSpec s : seq.iocbs()) byObj.put("iocb" + s.slot(), s);
-        List<Event> out = new ArrayList<>();
-        for (Event e : t.allEvents()) {
+        Map<Integer, List<Event>> out = new TreeMap<>();
+        for (int k = 0; k < t.allEvents().size(); k++) {
+            Event e = t.allEvents().get(k);
             IocbSpec s = byObj.get(e.obj());
-            if (s != null && s.fd() == fd && (s.isRead() || s.isWrite())) out.add(e);
+            if (s != null && s.fd() == fd && (s.isRead() || s.isWrite())) {
+                out.computeIfAbsent(t.contextOf().get(k), h -> new ArrayList<>()).add(e);
+            }
         }
         return out;
     }

@@ -135,7 +135,11 @@ public final class DifferentialReport {
             }
             Difference first = ds.stream().min(Comparator.comparingInt(d -> d.step() < 0 ? Integer.MAX_VALUE : d.step())).orElseThrow();
             b.append("  DISAGREEMENT ").append(first).append('\n');
-            if (ds.size() > 1) b.append("        (and ").append(ds.size() - 1).append(" more in this sequence)\n");
+            if (ds.size() > 1 && Boolean.getBoolean("differential.verbose")) {
+                for (Difference d : ds) if (d != first) b.append("    and ").append(d).append('\n');
+            } else if (ds.size() > 1) {
+                b.append("        (and ").append(ds.size() - 1).append(" more in this sequence; -Ddifferential.verbose=true lists them)\n");
+            }
             b.append("        reproduce: -Ddifferential.seed=").append(seed).append(" -Ddifferential.first=")
                     .append(first.sequence()).append(" -Ddifferential.sequences=1\n");
         }

@@ -83,7 +83,7 @@ public final class DifferentialRunner {
             try {
                 return run.run();
             } catch (RuntimeException | Error e) {
-                return new Trace(w.name(), List.of(), List.of(), null, "threw in step " + run.currentStep + ": " + e);
+                return new Trace(w.name(), List.of(), List.of(), List.of(), null, "threw in step " + run.currentStep + ": " + e);
             }
         }
 

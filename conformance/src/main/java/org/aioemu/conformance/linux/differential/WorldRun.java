@@ -51,6 +51,7 @@ final class WorldRun {
     private final boolean[] live = new boolean[ProgramMemory.MAX_HANDLES];
     private final List<Pending> pending = new ArrayList<>();
     private final List<Event> allEvents = new ArrayList<>();
+    private final List<Integer> contextOf = new ArrayList<>();
     private long signalsDue;
     private long signalsRead;
 
@@ -107,14 +108,14 @@ final class WorldRun {
                     long c = ctx[h];
                     long rc = call(() -> aio.ioDestroy(c));
                     if (rc == 0) {
-                        allEvents.addAll(ringEvents);
+                        collected(h, ringEvents);
                         forget(h);
                     }
                     obs.add(observe(obs.size(), "final io_destroy(ctx" + h + ")", rc, null, "")
                             .settled(Settle.SETTLED, List.of()));
                 }
                 String closed = closeWorld();
-                return new Trace(world, obs, allEvents, finalState(), closed);
+                return new Trace(world, obs, allEvents, contextOf, finalState(), closed);
             } catch (RuntimeException | Error e) {
                 closeWorld(); // the emulated process must not outlive a sequence the harness gave up on
                 throw e;
@@ -185,7 +186,7 @@ final class WorldRun {
         List<Event> ringEvents = ours ? ringEvents(d.ctx().handle()) : List.of();
         long rc = call(() -> aio.ioDestroy(ctxValue(d.ctx())));
         if (rc == 0 && ours) {
-            allEvents.addAll(ringEvents);
+            collected(d.ctx().handle(), ringEvents);
             forget(d.ctx().handle());
         }
         return observe(i, d.toString(), rc, null, "");
@@ -394,7 +395,7 @@ final class WorldRun {
     // --- bookkeeping ---
 
     private void reaped(int handle, List<Event> got) {
-        allEvents.addAll(got);
+        collected(handle, got);
         for (Event e : got) {
             for (int k = 0; k < pending.size(); k++) {
                 Pending p = pending.get(k);
@@ -405,6 +406,11 @@ final class WorldRun {
                 }
             }
         }
+    }
+
+    private void collected(int handle, List<Event> events) {
+        allEvents.addAll(events);
+        for (int k = 0; k < events.size(); k++) contextOf.add(handle);
     }
 
     /** The ring's unreaped events, which io_destroy is about to drop: kept so no completion goes uncounted. */
