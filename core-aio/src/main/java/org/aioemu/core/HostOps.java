@@ -67,6 +67,26 @@ final class HostOps {
         }
     }
 
+    /**
+     * Runs a read or write on a stream (pipe, socket, eventfd) to its end on the submitting thread,
+     * as the Linux kernel does inside io_submit: a read returns what is there once something is, a
+     * write returns once all is written. The waits are in poll(2), which a signal handler always
+     * ends with EINTR, SA_RESTART or not (signal(7)), as a signal always ends the kernel's own wait
+     * there (aio reports its ERESTARTSYS as -EINTR). EINTR is then the result, after any bytes moved.
+     */
+    static long runOnCaller(Request r, int fd, FdKind kind) {
+        for (;;) {
+            long n = attempt(r, fd, kind);
+            if (n > 0 && r.op.isWrite() && r.progress + n < r.length()) {
+                r.progress += n;               // the rest waits for room
+                continue;
+            }
+            if (n != -EAGAIN) return n;
+            int rc = HostIo.pollOne(fd, (short) (r.op.isRead() ? HostConstants.POLLIN : HostConstants.POLLOUT), -1);
+            if (rc < 0) return rc;             // -EINTR: a signal handler ran on this thread
+        }
+    }
+
     /** Runs the operation to its end, blocking if it must; {@code retryEintr} for threads a signal is not meant for. */
     static long run(Request r, int fd, FdKind kind, boolean retryEintr) {
         for (;;) {

@@ -84,16 +84,23 @@ final class RequestLifecycle {
         FdKind kind = r.fdInfo.kind();
         boolean nowait = (r.rwFlags & HostConstants.RWF_NOWAIT) != 0;
         if (readinessDriven(kind)) {
-            if (system.continuations.hasWaiters(r)) {   // per-direction FIFO: no overtaking parked requests
+            boolean behind = system.continuations.hasWaiters(r);
+            if (nowait) {
+                // one non-blocking try, its answer the result: never parked. Requests already waiting
+                // that way mean it is not ready, and the data or room is theirs (FIFO): EAGAIN.
+                long n = behind ? -HostOps.EAGAIN : HostOps.attempt(r, r.fd, kind);
+                if (!behind) wakePipeReaders(r);
+                complete(r, n, CompletionPath.INLINE);   // a partial write is the answer, WRITE_ALL or not
+            } else if (behind) {   // per-direction FIFO: no overtaking parked requests
                 park(r);
-            } else if (r.has(Option.RUN_ON_CALLER) && !nowait) {
-                long n = HostOps.run(r, r.fd, kind, false);
-                wakePipeReaders(r, n);
+            } else if (r.has(Option.RUN_ON_CALLER)) {
+                long n = HostOps.runOnCaller(r, r.fd, kind);   // a signal ends it with EINTR: not retried
+                wakePipeReaders(r);
                 complete(r, n, CompletionPath.CALLER);
             } else {
                 long n = HostOps.attempt(r, r.fd, kind);
-                wakePipeReaders(r, n);
-                if (HostOps.wouldBlock(n) && !nowait) park(r);
+                wakePipeReaders(r);
+                if (HostOps.wouldBlock(n)) park(r);
                 else if (n > 0 && unfinishedWriteAll(r, n)) park(r);
                 else complete(r, n, CompletionPath.INLINE);
             }
@@ -118,8 +125,13 @@ final class RequestLifecycle {
         }
     }
 
-    private void wakePipeReaders(Request r, long n) {
-        if (n > 0 && r.op.isWrite() && r.fdInfo.kind() == FdKind.PIPE) system.continuations.pipeWritten(r.fdInfo);
+    /**
+     * pipe_write ends by waking the read end's waiters whenever the pipe is polled (poll_usage),
+     * whatever it managed to write: bytes, a fault (EFAULT), a full pipe (EAGAIN). Only a
+     * zero-length write returns before that.
+     */
+    private void wakePipeReaders(Request r) {
+        if (r.op.isWrite() && r.fdInfo.kind() == FdKind.PIPE && r.length() > 0) system.continuations.pipeWritten(r.fdInfo);
     }
 
     /**

@@ -184,10 +184,10 @@ final class SocketContinuations implements AutoCloseable {
     }
 
     /**
-     * Bytes were just written into a pipe on the submitting thread: Linux's pipe_write wakes the
-     * read end's waiting polls within that call, with its key (IN|RDNORM, LNX-55), so they complete
-     * before the write does and before a later iocb of the batch can read the bytes away. The
-     * poller would see the readiness too late for that, so they are woken here.
+     * A write to a pipe just ran on the submitting thread: Linux's pipe_write wakes the read end's
+     * waiting polls within that call, with its key (IN|RDNORM, LNX-55), even when it wrote nothing
+     * (a fault), so they complete before the write does and before a later iocb of the batch can
+     * read the bytes away. The poller would see the readiness too late, or none at all.
      */
     void pipeWritten(FdInfo writeEnd) {
         Waiters w = byFile.get(FileKey.readEndOf(writeEnd));

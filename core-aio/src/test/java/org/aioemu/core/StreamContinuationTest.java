@@ -259,4 +259,34 @@ class StreamContinuationTest {
         assertEquals(42, counter.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
         assertEquals(CompletionPath.CONTINUATION, r.path());
     }
+
+    @Test
+    void aNowaitWriteAllAnswersItsOneTryInsteadOfParking() throws Exception {
+        int[] s = h.socketpair();
+        int size = 4 << 20;   // far more than a socket buffer takes at once
+        Request w = Request.write(s[0], h.filled(size, 'n'), Request.NO_OFFSET)
+                .withOptions(Option.WRITE_ALL).withRwFlags(HostConstants.RWF_NOWAIT);
+        ctx.submit(w);
+        assertEquals(State.DONE, w.state(), "RWF_NOWAIT: one try, never parked");
+        assertEquals(CompletionPath.INLINE, w.path());
+        assertNull(w.error());
+        assertTrue(w.result() > 0 && w.result() < size, "the part that fitted: " + w.result());
+        Request full = Request.write(s[0], h.filled(size, 'm'), Request.NO_OFFSET)
+                .withOptions(Option.WRITE_ALL).withRwFlags(HostConstants.RWF_NOWAIT);
+        ctx.submit(full);
+        assertEquals(AioError.EAGAIN, full.error(), "no room at all: EAGAIN, not a wait");
+    }
+
+    @Test
+    void aNowaitReadBehindAWaitingReadIsEagain() throws Exception {
+        int[] s = h.socketpair();
+        Request first = submitRead(s[0], h.arena.allocate(8));
+        assertEquals(State.WAITING, first.state());
+        Request nowait = Request.read(s[0], h.arena.allocate(8), Request.NO_OFFSET).withRwFlags(HostConstants.RWF_NOWAIT);
+        ctx.submit(nowait);
+        assertEquals(AioError.EAGAIN, nowait.error(), "the data that comes is the waiting read's, first come first served");
+        h.put(s[1], "x");
+        sink.awaitTotal(2);
+        assertEquals(1, first.result());
+    }
 }

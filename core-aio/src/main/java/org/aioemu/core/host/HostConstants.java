@@ -41,6 +41,9 @@ public final class HostConstants {
     public static final int F_SETFL = 4;
 
     // <poll.h> (<bits/poll.h>)
+    /** sigaction flags (x86_64). */
+    public static final int SA_RESTART = 0x10000000;
+
     public static final int POLLIN = 0x1;
     public static final int POLLPRI = 0x2;
     public static final int POLLOUT = 0x4;

@@ -110,6 +110,11 @@ public final class HostIo {
     // int memfd_create(const char *name, unsigned int flags)
     private static final MethodHandle MEMFD_CREATE = downcall("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle GETPID = downcall("getpid", JAVA_INT);
+    // pid_t gettid(void); int tgkill(pid_t tgid, pid_t tid, int sig) (glibc 2.30+)
+    private static final MethodHandle GETTID = downcall("gettid", JAVA_INT);
+    private static final MethodHandle TGKILL = downcall("tgkill", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    // int sigaction(int signum, const struct sigaction *act, struct sigaction *oldact)
+    private static final MethodHandle SIGACTION = downcall("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
     private static final MethodHandle POLL = downcall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", JAVA_INT, JAVA_INT);
@@ -644,6 +649,38 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) GETPID.invokeExact(cs), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** The calling thread's kernel thread id. */
+    public static int gettid() {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) GETTID.invokeExact(cs), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** Sends {@code sig} to one thread of a process. */
+    public static int tgkill(int tgid, int tid, int sig) {
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) TGKILL.invokeExact(cs, tgid, tid, sig), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code act} and {@code oldact} each hold a {@link SigAction#LAYOUT} or are {@link MemorySegment#NULL}. */
+    public static int sigaction(int signum, MemorySegment act, MemorySegment oldact) {
+        if (!act.equals(MemorySegment.NULL)) checkBuffer(act, SigAction.LAYOUT.byteSize());
+        if (!oldact.equals(MemorySegment.NULL)) checkBuffer(oldact, SigAction.LAYOUT.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) SIGACTION.invokeExact(cs, signum, act, oldact), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }
