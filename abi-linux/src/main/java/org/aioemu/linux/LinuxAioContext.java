@@ -24,9 +24,10 @@ import org.aioemu.core.host.HostIo;
 final class LinuxAioContext implements CompletionSink {
     /**
      * What io_submit remembers of an iocb: the kernel copies these at submit (LNX-37); and, for a
-     * request the kernel answers without I/O, the event's result (null: the request's own).
+     * request the kernel answers without I/O, the event's result (null: the request's own);
+     * {@code interrupted}: its io_submit has a signal pending, so a wait is EINTR (LinuxIoSubmit.Call).
      */
-    record Ticket(long data, long obj, int resfd, Long answer) {}
+    record Ticket(long data, long obj, int resfd, Long answer, boolean interrupted) {}
 
     final int id;
     final LinuxRing ring;
@@ -98,6 +99,7 @@ final class LinuxAioContext implements CompletionSink {
         Ticket t = (Ticket) r.attachment();
         long res;
         if (t.answer() != null) res = t.answer();
+        else if (t.interrupted() && r.error() == AioError.EAGAIN) res = -LinuxErrno.EINTR;
         else if (r.error() == null) res = r.result();
         else if (r.op() == Request.Op.POLL && r.error() == AioError.ECANCELED) res = 0;   // LNX-72
         else res = -LinuxErrno.of(r.error());

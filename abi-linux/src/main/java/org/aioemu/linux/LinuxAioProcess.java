@@ -138,9 +138,10 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         if (ctx == null) return -LinuxErrno.EINVAL;                                     // LNX-22
         nr = Math.min(nr, ctx.ring.nr);                                                  // LNX-24
         boolean[] ok = new boolean[1];
+        LinuxIoSubmit.Call call = new LinuxIoSubmit.Call();
         for (long i = 0; i < nr; i++) {
             long obj = ForeignMemory.readLong(iocbpp + 8 * i, ok);
-            long rc = ok[0] ? LinuxIoSubmit.submitOne(ctx, mode, obj) : -LinuxErrno.EFAULT;
+            long rc = ok[0] ? LinuxIoSubmit.submitOne(ctx, mode, obj, call) : -LinuxErrno.EFAULT;
             if (rc < 0) return i > 0 ? i : rc;                                          // LNX-25
         }
         return nr;

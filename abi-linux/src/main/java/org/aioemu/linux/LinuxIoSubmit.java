@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.aioemu.core.AioError;
 import org.aioemu.core.AioException;
+import org.aioemu.core.CompletionPath;
 import org.aioemu.core.Request;
 import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.FdKind;
@@ -26,8 +28,19 @@ import org.aioemu.core.host.IoVec;
 final class LinuxIoSubmit {
     private LinuxIoSubmit() {}
 
+    /**
+     * One io_submit call. A signal that ended a wait of one of its iocbs with EINTR stays pending in
+     * Linux until the call returns, so every later iocb of the call that would wait ends with -EINTR
+     * at once (probed: two empty-pipe reads in one call, one tgkill, both events -EINTR, io_submit
+     * returns 2; SA_RESTART or not). Here the handler has run by then, so the pending signal is
+     * remembered instead.
+     */
+    static final class Call {
+        private boolean signalled;
+    }
+
     /** Submits the iocb at {@code obj}; 0 or a negative Linux errno. */
-    static long submitOne(LinuxAioContext ctx, LinuxSubmitMode mode, long obj) {
+    static long submitOne(LinuxAioContext ctx, LinuxSubmitMode mode, long obj, Call call) {
         MemorySegment iocb = Arena.ofAuto().allocate(Iocb.LAYOUT);
         if (ForeignMemory.copyIn(obj, iocb, Iocb.SIZE) < 0) return -LinuxErrno.EFAULT;
         if (Iocb.aio_reserved2(iocb) != 0) return -LinuxErrno.EINVAL;
@@ -48,16 +61,17 @@ final class LinuxIoSubmit {
             resfd = HostIo.dup(fd);                                      // eventfd_ctx_fdget: a reference of our own (LNX-76)
             if (resfd < 0) return resfd;
         }
-        long rc = submitChecked(ctx, mode, obj, iocb, info, resfd);
+        long rc = submitChecked(ctx, mode, obj, iocb, info, resfd, call);
         if (rc < 0 && resfd >= 0) HostIo.close(resfd);
         return rc;
     }
 
-    private static long submitChecked(LinuxAioContext ctx, LinuxSubmitMode mode, long obj, MemorySegment iocb, FdInfo info, int resfd) {
+    private static long submitChecked(LinuxAioContext ctx, LinuxSubmitMode mode, long obj, MemorySegment iocb, FdInfo info,
+                                      int resfd, Call call) {
         MemorySegment zero = Arena.ofAuto().allocate(4);
         if (ForeignMemory.copyOut(zero, obj + Iocb.AIO_KEY_OFFSET, 4) < 0) return -LinuxErrno.EFAULT;   // KIOCB_KEY (LNX-31)
         Object req = switch (Iocb.aio_lio_opcode(iocb)) {
-            case IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV -> readWrite(iocb, info, mode);
+            case IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV -> readWrite(iocb, info, mode, call.signalled);
             case IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC -> sync(iocb, info);
             case IOCB_CMD_POLL -> poll(iocb, info);
             default -> (long) -LinuxErrno.EINVAL;                        // NOOP, the old PREADX, anything else (LNX-28)
@@ -68,13 +82,18 @@ final class LinuxIoSubmit {
             answer = e.res();
             req = Request.noop();
         }
-        Request r = ((Request) req).withFdInfo(info)
+        Request r = (Request) req;
+        // a wait it would start ends at once: its one non-blocking try's EAGAIN is EINTR (see Call)
+        boolean interrupted = call.signalled && r.has(Request.Option.RUN_ON_CALLER) && !info.nonBlocking()
+                && (r.rwFlags() & ~Iocb.aio_rw_flags(iocb) & RWF_NOWAIT) != 0;
+        r.withFdInfo(info)
                 .withCookie(obj)
-                .withAttachment(new LinuxAioContext.Ticket(Iocb.aio_data(iocb), obj, resfd, answer));
+                .withAttachment(new LinuxAioContext.Ticket(Iocb.aio_data(iocb), obj, resfd, answer, interrupted));
         boolean isPoll = r.op() == Request.Op.POLL;
         if (isPoll) ctx.pollSubmitted(r, obj);
         try {
             ctx.core.submit(r);
+            if (r.path() == CompletionPath.CALLER && r.error() == AioError.EINTR) call.signalled = true;
             return 0;
         } catch (AioException e) {
             if (isPoll) ctx.pollGone(r, obj);
@@ -86,7 +105,7 @@ final class LinuxIoSubmit {
     private record InEvent(long res) {}
 
     /** aio_prep_rw, then aio_read/aio_write: a Request, an InEvent, or a Long holding -errno. */
-    private static Object readWrite(MemorySegment iocb, FdInfo info, LinuxSubmitMode mode) {
+    private static Object readWrite(MemorySegment iocb, FdInfo info, LinuxSubmitMode mode, boolean signalPending) {
         int op = Iocb.aio_lio_opcode(iocb);
         boolean write = op == IOCB_CMD_PWRITE || op == IOCB_CMD_PWRITEV;
         boolean vectored = op == IOCB_CMD_PREADV || op == IOCB_CMD_PWRITEV;
@@ -149,8 +168,10 @@ final class LinuxIoSubmit {
         Request r = vectored
                 ? (write ? Request.writev(info.fd(), data, iovcnt, off) : Request.readv(info.fd(), data, iovcnt, off))
                 : (write ? Request.write(info.fd(), data, off) : Request.read(info.fd(), data, off));
-        // A stream the program made non-blocking answers -EAGAIN in the event rather than waiting (LNX-47).
-        r.withRwFlags(stream && info.nonBlocking() ? rwFlags | RWF_NOWAIT : rwFlags);
+        // A stream the program made non-blocking answers -EAGAIN in the event rather than waiting
+        // (LNX-47); in an io_submit a signal interrupted, a blocking one gets one try too (see Call).
+        boolean oneTry = info.nonBlocking() || (signalPending && mode == LinuxSubmitMode.LINUX);
+        r.withRwFlags(stream && oneTry ? rwFlags | RWF_NOWAIT : rwFlags);
         if (mode == LinuxSubmitMode.LINUX) r.withOptions(Request.Option.RUN_ON_CALLER);   // O_DIRECT still goes to workers
         return r;
     }
