@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one with {@code -Ddifferential.sequences=1}), {@code -Ddifferential.settleMillis=M},
  * {@code -Ddifferential.parallelism=P} (sequences run at once, default 16),
  * {@code -Ddifferential.selfSequences=N} (the kernel-against-itself check),
- * {@code -Ddifferential.emulation=true} (compare the emulation too; off by default until it agrees).
+ * {@code -Ddifferential.emulation=false} (skip the emulation, compare the kernel with itself only),
+ * {@code -Ddifferential.verbose=true} (list every difference of a sequence, not only its first).
  *
  * <p>The long run, for anyone: {@code ./mvnw -B -pl conformance -am verify -Dtest=DifferentialTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Ddifferential.sequences=10000}; the summary is in
@@ -49,6 +50,11 @@ class DifferentialTest {
         return Integer.parseInt(System.getProperty("differential.sequences", "1000"));
     }
 
+    /** On by default: both modes agree with the host kernel. */
+    private static boolean emulationEnabled() {
+        return Boolean.parseBoolean(System.getProperty("differential.emulation", "true"));
+    }
+
     private static int first() {
         return Integer.parseInt(System.getProperty("differential.first", "0"));
     }
@@ -67,7 +73,7 @@ class DifferentialTest {
     void kernelAgreesWithItself() {
         // the full count while it is the only run; once an emulation is compared, a shorter check of
         // determinism is enough (-Ddifferential.selfSequences overrides)
-        boolean emulationCompared = !EmulationProvider.all().isEmpty() && Boolean.getBoolean("differential.emulation");
+        boolean emulationCompared = !EmulationProvider.all().isEmpty() && emulationEnabled();
         int n = Integer.getInteger("differential.selfSequences", emulationCompared ? 250 : sequences());
         World kernel = new World("host kernel", KernelLinuxAio::new);
         DifferentialReport r = run(kernel, kernel, Profile.IN_ORDER_BATCHES, dir.resolve("self"), n);
@@ -89,11 +95,9 @@ class DifferentialTest {
                     + " only the kernel-against-itself run ran");
         }
         Assumptions.assumeFalse(candidates.isEmpty(), "emulation not yet merged: no EmulationProvider on the class path");
-        // opt-in while the emulation still disagrees, so that the build of every branch stays green;
-        // the default turns to true once it agrees
-        boolean enabled = Boolean.parseBoolean(System.getProperty("differential.emulation", "false"));
-        if (!enabled) System.out.println("differential: the emulation comparison is off; -Ddifferential.emulation=true runs it");
-        Assumptions.assumeTrue(enabled, "emulation comparison not enabled (-Ddifferential.emulation=true)");
+        boolean enabled = emulationEnabled();
+        if (!enabled) System.out.println("differential: the emulation comparison was turned off (-Ddifferential.emulation=false)");
+        Assumptions.assumeTrue(enabled, "emulation comparison turned off (-Ddifferential.emulation=false)");
         World kernel = new World("host kernel", KernelLinuxAio::new);
         StringBuilder failures = new StringBuilder();
         for (EmulationProvider.Candidate c : candidates) {
