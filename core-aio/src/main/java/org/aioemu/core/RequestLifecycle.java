@@ -89,17 +89,17 @@ final class RequestLifecycle {
                 // one non-blocking try, its answer the result: never parked. Requests already waiting
                 // that way mean it is not ready, and the data or room is theirs (FIFO): EAGAIN.
                 long n = behind ? -HostOps.EAGAIN : HostOps.attempt(r, r.fd, kind);
-                if (!behind) wakePipeReaders(r);
+                if (!behind) wakeReaders(r, n);
                 complete(r, n, CompletionPath.INLINE);   // a partial write is the answer, WRITE_ALL or not
             } else if (behind) {   // per-direction FIFO: no overtaking parked requests
                 park(r);
             } else if (r.has(Option.RUN_ON_CALLER)) {
                 long n = HostOps.runOnCaller(r, r.fd, kind);   // a signal ends it with EINTR: not retried
-                wakePipeReaders(r);
+                wakeReaders(r, n);
                 complete(r, n, CompletionPath.CALLER);
             } else {
                 long n = HostOps.attempt(r, r.fd, kind);
-                wakePipeReaders(r);
+                wakeReaders(r, n);
                 if (HostOps.wouldBlock(n)) park(r);
                 else if (n > 0 && unfinishedWriteAll(r, n)) park(r);
                 else complete(r, n, CompletionPath.INLINE);
@@ -126,12 +126,15 @@ final class RequestLifecycle {
     }
 
     /**
-     * pipe_write ends by waking the read end's waiters whenever the pipe is polled (poll_usage),
-     * whatever it managed to write: bytes, a fault (EFAULT), a full pipe (EAGAIN). Only a
-     * zero-length write returns before that.
+     * A write on the submitting thread wakes the other end's waiting polls within the call, as
+     * Linux's writers do. pipe_write wakes the read end whenever the pipe is polled (poll_usage),
+     * whatever it managed to write: bytes, a fault (EFAULT), a full pipe (EAGAIN); only a
+     * zero-length write returns before that. A socket wakes its peer when data went in.
      */
-    private void wakePipeReaders(Request r) {
-        if (r.op.isWrite() && r.fdInfo.kind() == FdKind.PIPE && r.length() > 0) system.continuations.pipeWritten(r.fdInfo);
+    private void wakeReaders(Request r, long n) {
+        if (!r.op.isWrite()) return;
+        if (r.fdInfo.kind() == FdKind.PIPE && r.length() > 0) system.continuations.pipeWritten(r.fdInfo);
+        if (r.fdInfo.kind() == FdKind.SOCKET && r.progress + n > 0) system.continuations.socketWritten();
     }
 
     /**

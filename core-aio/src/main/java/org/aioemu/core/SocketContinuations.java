@@ -207,6 +207,25 @@ final class SocketContinuations implements AutoCloseable {
         for (Request p : done) life.complete(p, key, CompletionPath.CONTINUATION);
     }
 
+    /**
+     * A socket write just ran on the submitting thread. Linux wakes the peer's waiting polls within
+     * that write (sock_def_readable); the peer is not known here, so every socket with waiting polls
+     * is checked now, on this thread, before a later iocb of the batch can read the data away. Only
+     * a poll whose socket gained data since it was parked completes (PollWakeup), so the others
+     * are untouched.
+     */
+    void socketWritten() {
+        List<Request> done = new ArrayList<>();
+        for (Waiters w : byFile.values()) {
+            if (w.kind != FdKind.SOCKET) continue;
+            synchronized (w) {
+                if (w.retired || w.polls.isEmpty()) continue;
+                if (resumePolls(w, done)) settle(w);
+            }
+        }
+        for (Request p : done) life.complete(p, p.result, CompletionPath.CONTINUATION);
+    }
+
     /** Cancels a WAITING request; null if it is not waiting here (the poller is running it, or it ended). */
     CancelOutcome cancel(Request r) {
         Waiters w = waitingIn(r);
@@ -252,7 +271,7 @@ final class SocketContinuations implements AutoCloseable {
             if (w.retired) return;
             // Polls first: on Linux a poll completes in the wakeup itself, so it sees the readiness
             // that a waiting read is about to consume.
-            if (!w.polls.isEmpty()) resumePolls(w, done);
+            if (!w.polls.isEmpty() && !resumePolls(w, done)) stats.spuriousWakeups.increment();
             boolean any = (ready & (POLLERR | POLLHUP)) != 0;
             if (any || (ready & (EPOLLIN | EPOLLRDHUP)) != 0) drain(w, w.reads, done);
             if (any || (ready & EPOLLOUT) != 0) drain(w, w.writes, done);
@@ -286,7 +305,8 @@ final class SocketContinuations implements AutoCloseable {
         }
     }
 
-    private void resumePolls(Waiters w, List<Request> done) {
+    /** Completes the polls of w that the file's readiness now wakes; false if none. Caller holds w. */
+    private boolean resumePolls(Waiters w, List<Request> done) {
         int revents = HostIo.pollOne(w.ownFd, (short) PollWakeup.ALL, 0);
         boolean any = false;
         for (var it = w.polls.iterator(); it.hasNext(); ) {
@@ -299,7 +319,7 @@ final class SocketContinuations implements AutoCloseable {
             done.add(p);
             any = true;
         }
-        if (!any) stats.spuriousWakeups.increment();
+        return any;
     }
 
     /** Re-arms for what still waits, or retires the entry when nothing does. Caller holds w. */

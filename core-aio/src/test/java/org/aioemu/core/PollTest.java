@@ -97,6 +97,16 @@ class PollTest {
     }
 
     @Test
+    void aSocketWriteOnTheCallerWakesThePeersPollsBeforeItReturns() throws Exception {
+        int[] s = h.socketpair();
+        Request r = poll(s[0], POLLIN);
+        Request w = Request.write(s[1], h.arena.allocateFrom("data"), Request.NO_OFFSET).withOptions(Request.Option.RUN_ON_CALLER);
+        ctx.submit(w);
+        assertEquals(State.DONE, r.state(), "woken inside the write, as sock_def_readable does, not later by the poller");
+        assertEquals(POLLIN | POLLPRI | POLLRDNORM | POLLRDBAND, r.result());
+    }
+
+    @Test
     void aWriteEndWaitingForRoomWakesWithOutAndWrnorm() throws Exception {
         int[] p = h.pipe();
         long cap = 0;
