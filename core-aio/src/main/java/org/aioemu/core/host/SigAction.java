@@ -37,12 +37,4 @@ public final class SigAction {
         HANDLER.set(act, 0L, handler);
         FLAGS.set(act, 0L, flags);
     }
-
-    public static long handler(MemorySegment act) {
-        return (long) HANDLER.get(act, 0L);
-    }
-
-    public static int flags(MemorySegment act) {
-        return (int) FLAGS.get(act, 0L);
-    }
 }
