@@ -151,7 +151,7 @@ class SignalInterruptsSubmitTest extends EmulatedLinuxCases {
 
     @ParameterizedTest(name = "{0}, SA_RESTART {1}")
     @MethodSource("worlds")
-    @DisplayName("probe eintr.c: a signal ends two blocking empty-pipe reads of one io_submit with -EINTR in both events; io_submit counts both")
+    @DisplayName("aioemu LNX-41 (probed): a signal ends two blocking empty-pipe reads of one io_submit with -EINTR in both events; io_submit counts both")
     void emptyPipeReads(String world, boolean restart) throws Exception {
         installHandler(restart);
         LinuxAioSyscalls aio = world(world);
@@ -164,7 +164,7 @@ class SignalInterruptsSubmitTest extends EmulatedLinuxCases {
 
     @ParameterizedTest(name = "{0}, SA_RESTART {1}")
     @MethodSource("worlds")
-    @DisplayName("probe eintr.c: a signal ends a blocking socket read with -EINTR; a later pipe read of the same io_submit that has data still runs")
+    @DisplayName("aioemu LNX-41 (probed): a signal ends a blocking socket read with -EINTR; a later pipe read of the same io_submit that has data still runs")
     void socketReadThenReadyPipe(String world, boolean restart) throws Exception {
         installHandler(restart);
         LinuxAioSyscalls aio = world(world);
@@ -181,7 +181,7 @@ class SignalInterruptsSubmitTest extends EmulatedLinuxCases {
 
     @ParameterizedTest(name = "{0}, SA_RESTART {1}")
     @MethodSource("worlds")
-    @DisplayName("probe eintr.c: a signal ends a blocking write to a full pipe with -EINTR in the event")
+    @DisplayName("aioemu LNX-41 (probed): a signal ends a blocking write to a full pipe with -EINTR in the event")
     void fullPipeWrite(String world, boolean restart) throws Exception {
         installHandler(restart);
         LinuxAioSyscalls aio = world(world);
