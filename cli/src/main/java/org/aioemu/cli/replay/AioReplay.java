@@ -15,6 +15,7 @@ import org.aioemu.cli.replay.ReplayReport.Matching;
 import org.aioemu.cli.replay.TracePlan.IocbId;
 import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.ForeignMemory;
+import org.aioemu.core.host.HostIo;
 import org.aioemu.core.host.IoVec;
 import org.aioemu.linux.LinuxAioSyscalls;
 
@@ -31,6 +32,8 @@ import org.aioemu.linux.LinuxAioSyscalls;
  */
 final class AioReplay implements AutoCloseable {
     private static final int EVENTS = 64;
+    private static final long MAX_BUFFER = 256L << 20;
+    private static final long MAX_UNSHOWN = 1 << 16;
     private static final long EFAULT = -LinuxNames.errnoNumber("EFAULT");
     private static final long EINVAL = -LinuxNames.errnoNumber("EINVAL");
     private static final long EINTR = -LinuxNames.errnoNumber("EINTR");
@@ -39,6 +42,7 @@ final class AioReplay implements AutoCloseable {
 
     private final LinuxAioSyscalls aio;
     private final CompletionPaths paths;
+    private final boolean submitMayBlock;
     private final BufferPool pool;
     private final FdTable fds;
     private final TracePlan plan;
@@ -92,6 +96,7 @@ final class AioReplay implements AutoCloseable {
               long waitLimitNanos, AtomicLong epoch) {
         this.aio = target.aio();
         this.paths = target.paths();
+        this.submitMayBlock = target.submitMayBlock();
         this.pool = pool;
         this.fds = fds;
         this.plan = plan;
@@ -142,8 +147,14 @@ final class AioReplay implements AutoCloseable {
                 built.add(f);
                 ptrs.buffer().setAtIndex(ValueLayout.JAVA_LONG, i, f.iocbMem.address());
             }
+            List<Integer> unblocked = submitMayBlock ? unblockStreams(built) : List.of();
             long now = System.nanoTime();
-            long r = aio.ioSubmit(ctx != null ? ctx.host : a.ctx(), a.nr() < 0 ? a.nr() : n, ptrs.address());
+            long r;
+            try {
+                r = aio.ioSubmit(ctx != null ? ctx.host : a.ctx(), a.nr() < 0 ? a.nr() : n, ptrs.address());
+            } finally {
+                for (int fd : unblocked) HostIo.setNonBlocking(fd, false);
+            }
             for (int i = 0; i < built.size(); i++) {
                 InFlight f = built.get(i);
                 if (i < r && ctx != null) {
@@ -160,6 +171,22 @@ final class AioReplay implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel runs a read or write on a pipe or socket inside io_submit, and on a blocking fd
+     * waits there for data or room. What let such a wait end in the trace (another thread's
+     * write) comes later in a one-thread replay, so the fds are made non-blocking for the submit:
+     * a request that cannot go on completes with EAGAIN, a difference, instead of a hang.
+     */
+    private static List<Integer> unblockStreams(List<InFlight> iocbs) {
+        List<Integer> changed = new ArrayList<>();
+        for (InFlight f : iocbs) {
+            if (f.fd == null || !f.fd.stream() || !(f.iocb.reads() || f.iocb.writes()) || changed.contains(f.fd.host())) continue;
+            FdInfo info = FdInfo.probeOrNull(f.fd.host(), new int[1]);
+            if (info != null && !info.nonBlocking() && HostIo.setNonBlocking(f.fd.host(), true) == 0) changed.add(f.fd.host());
+        }
+        return changed;
+    }
+
     private InFlight build(TraceCall call, int index, TraceIocb cb) {
         IocbId id = new IocbId(call.line(), index);
         Long forecast = plan.forecast().get(id);
@@ -173,7 +200,8 @@ final class AioReplay implements AutoCloseable {
         if (cb.opcode() == AioStructs.IOCB_CMD_POLL) {
             buf = cb.buf() != null ? cb.buf() : 0;
         } else if (cb.vectored()) {
-            buf = iovecs(f, cb, forecast);
+            // strace prints an address, not the array, for an iocb the kernel would refuse: pass it on
+            buf = cb.iov() != null ? iovecs(f, cb, forecast) : cb.buf() != null ? cb.buf() : 0;
         } else if (cb.reads() || cb.writes()) {
             buf = buffer(f, cb.buf(), cb.nbytes(), forecast, fd);
         } else if (cb.buf() != null) {
@@ -209,6 +237,10 @@ final class AioReplay implements AutoCloseable {
         if (forecast != null && forecast == EFAULT) return pool.faultAddress();
         if (recorded != null && (recorded < BufferPool.PAGE || !ForeignMemory.inUserSpace(recorded, Math.max(len, 1)))) {
             return recorded; // null page or kernel address: bad on purpose, bad again
+        }
+        if (len < 0 || len > MAX_BUFFER) {
+            // a negative (huge unsigned) count the kernel refuses, or more memory than a replay should take
+            return recorded != null ? recorded : pool.faultAddress();
         }
         long pageOffset;
         if (recorded != null) pageOffset = recorded & (BufferPool.PAGE - 1);
@@ -290,7 +322,9 @@ final class AioReplay implements AutoCloseable {
                     : uniqueData(ctx, e.data()) ? Matching.DATA : Matching.OPERATION_AND_RESULT;
             needs.add(new Need(e, m));
         }
-        for (long i = a.events().size(); i < recorded; i++) needs.add(new Need(null, Matching.UNSHOWN));
+        // events strace left out ("..."); a JSON trace may claim any count, so it is bounded by the ring's size
+        long unshown = a.truncated() ? Math.min(recorded - a.events().size(), MAX_UNSHOWN) : 0;
+        for (long i = 0; i < unshown; i++) needs.add(new Need(null, Matching.UNSHOWN));
         long deadline = System.nanoTime() + waitLimitNanos;
         while (true) {
             pair(ctx, needs, true);
@@ -368,7 +402,9 @@ final class AioReplay implements AutoCloseable {
     private Reaped realCall(TraceCall call, CallArgs.IoGetevents a, Ctx ctx) {
         long recorded = call.outcome().value();
         MemorySegment ts = scratch.buffer().asSlice(64, ReplayLayouts.TIMESPEC.byteSize());
-        long timeout = a.timeout() != null ? a.timeout().toNanos() : waitLimitNanos; // never block without end
+        // never block without end: no timeout, or one the kernel would misread (a negative tv_nsec
+        // waits forever on 6.x), becomes the wait limit
+        long timeout = a.timeout() != null && a.timeout().valid() ? a.timeout().toNanos() : waitLimitNanos;
         ReplayLayouts.setTimespec(ts, Math.min(timeout, waitLimitNanos));
         long cap = Math.max(0, Math.min(a.nr(), EVENTS));
         long eventsAddr = recorded == EFAULT ? pool.faultAddress() : events.address();

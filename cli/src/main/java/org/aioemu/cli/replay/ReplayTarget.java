@@ -4,16 +4,20 @@ import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxAioSystem;
 import org.aioemu.linux.LinuxSubmitMode;
 
-/** What a trace is replayed on: the six AIO calls, and whatever it can say about how requests completed. */
-public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths) {
+/**
+ * What a trace is replayed on: the six AIO calls, whatever it can say about how requests
+ * completed, and whether its io_submit may block on a pipe or socket read/write (the kernel's
+ * does: it runs them synchronously, as the emulation's LINUX mode does; ASYNC mode parks them).
+ */
+public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock) {
     /** The emulated Linux ABI, one emulated process on a core of its own (the CLI process's lifetime). */
     public static ReplayTarget emulation(LinuxSubmitMode mode) {
         LinuxAioSystem system = LinuxAioSystem.start();
         return new ReplayTarget("aioemu linux ABI (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)",
-                system.newProcess("replay", mode), CompletionPaths.UNKNOWN);
+                system.newProcess("replay", mode), CompletionPaths.UNKNOWN, mode == LinuxSubmitMode.LINUX);
     }
 
     public static ReplayTarget hostKernel() {
-        return new ReplayTarget("host kernel " + System.getProperty("os.version"), new HostKernelAio(), CompletionPaths.UNKNOWN);
+        return new ReplayTarget("host kernel " + System.getProperty("os.version"), new HostKernelAio(), CompletionPaths.UNKNOWN, true);
     }
 }
