@@ -3,6 +3,7 @@ package org.aioemu.cli.replay;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxAioSystem;
 import org.aioemu.linux.LinuxSubmitMode;
+import org.aioemu.linux.kernel.HostKernelAio;
 
 /**
  * What a trace is replayed on: the six AIO calls, whatever it can say about how requests

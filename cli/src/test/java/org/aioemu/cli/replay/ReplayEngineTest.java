@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.aioemu.linux.kernel.HostKernelAio;
 
 /** Replays on the host kernel's own AIO: a trace of the kernel replayed on the kernel must show no difference. */
 class ReplayEngineTest {
