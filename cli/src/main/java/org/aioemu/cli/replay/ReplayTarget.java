@@ -8,14 +8,28 @@ import org.aioemu.linux.kernel.HostKernelAio;
 /**
  * What a trace is replayed on: the six AIO calls, whatever it can say about how requests
  * completed, and whether its io_submit may block on a pipe or socket read/write (the kernel's
- * does: it runs them synchronously, as the emulation's LINUX mode does; ASYNC mode parks them).
+ * does: it runs them synchronously, as the emulation's LINUX mode does; ASYNC mode parks them),
+ * and, for a target in another ABI, its {@link Translation} notes (null for Linux targets).
  */
-public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock) {
+public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock, Translation translation) {
+    public ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock) {
+        this(name, aio, paths, submitMayBlock, null);
+    }
+
     /** The emulated Linux ABI, one emulated process on a core of its own (the CLI process's lifetime). */
     public static ReplayTarget emulation(LinuxSubmitMode mode) {
         LinuxAioSystem system = LinuxAioSystem.start();
         return new ReplayTarget("aioemu linux ABI (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)",
                 system.newProcess("replay", mode), CompletionPaths.UNKNOWN, mode == LinuxSubmitMode.LINUX);
+    }
+
+    /**
+     * Cross-ABI: the Linux calls translated into the emulated FreeBSD ABI ({@link LinuxOnFreeBsd}),
+     * which says call by call where FreeBSD's semantics differ. Its aio_read never blocks the caller.
+     */
+    public static ReplayTarget freeBsd() {
+        LinuxOnFreeBsd t = new LinuxOnFreeBsd();
+        return new ReplayTarget("aioemu freebsd ABI (Linux calls translated)", t, CompletionPaths.UNKNOWN, false, t);
     }
 
     public static ReplayTarget hostKernel() {

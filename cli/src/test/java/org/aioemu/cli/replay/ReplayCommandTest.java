@@ -91,14 +91,15 @@ class ReplayCommandTest {
     }
 
     @Test
-    @DisplayName("usage errors exit 2: unknown format or timing, FreeBSD replay not built, missing trace")
+    @DisplayName("usage errors exit 2: unknown format or timing, --on with --abi freebsd, missing trace")
     void usageErrors() throws Exception {
         Path t = TestTraces.resourceFile("mtaio-raw.strace", dir);
         assertEquals(2, run("--format", "xml", t.toString()).code());
         assertEquals(2, run("--timing", "fast", t.toString()).code());
-        Run bsd = run("--abi", "freebsd", t.toString());
+        Run bsd = run("--abi", "freebsd", "--on", "kernel", t.toString());
         assertEquals(2, bsd.code());
-        assertTrue(bsd.err().contains("not built yet"), bsd.err());
+        assertTrue(bsd.err().contains("--on applies to --abi linux only"), bsd.err());
+        assertEquals(2, run("--abi", "solaris", t.toString()).code());
         assertEquals(2, run(dir.resolve("nope.strace").toString()).code());
         assertEquals(2, run().code(), "TRACE is required");
     }
