@@ -114,4 +114,19 @@ class ReplayCommandTest {
         assertTrue(Files.isDirectory(root.resolve("tmp/aioemu-mt")), "the trace's directory is recreated under --root");
         assertTrue(Files.isRegularFile(root.resolve("lib/x86_64-linux-gnu/libc.so.6")), "files the loader read are laid out too");
     }
+
+    @Test
+    @DisplayName("--abi freebsd on aiotrace: differences listed with their reasons in text and HTML; --strict makes them exit 1")
+    void crossAbiFromTheCommandLine() throws Exception {
+        Path trace = SharedTraces.trace("aiotrace-libaio.strace");
+        Path html = dir.resolve("x.html");
+        Run r = run("--abi", "freebsd", "--wait-limit", "0.3", "--report", html.toString(), trace.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("aioemu freebsd ABI"), r.out());
+        assertTrue(r.out().contains("line 14 io_submit: recorded 1, replayed -1 EINVAL"), r.out());
+        assertTrue(r.out().contains("where the translation parts from Linux semantics"), r.out());
+        assertTrue(r.out().contains("translated into aio_cancel"), r.out());
+        assertTrue(Files.readString(html).contains("Where the translation parts from Linux semantics"));
+        assertEquals(1, run("--strict", "--abi", "freebsd", "--wait-limit", "0.3", trace.toString()).code());
+    }
 }
