@@ -61,31 +61,9 @@ class HostKernelAioTest {
             long ctx = ctxp.get(ValueLayout.JAVA_LONG, 0);
             for (int i = 0; i < 4096; i++) out.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 7 + 3));
             MemorySegment w = iocbs.asSlice(0, Iocb.SIZE), r = iocbs.asSlice(Iocb.SIZE, Iocb.SIZE);
-            Iocb.aio_data(w, 11);
-            Iocb.aio_lio_opcode(w, LinuxAioConstants.IOCB_CMD_PWRITE);
-            Iocb.aio_fildes(w, fd);
-            Iocb.aio_buf(w, out.address());
-            Iocb.aio_nbytes(w, 4096);
-            Iocb.aio_offset(w, 4096);
-            ptrs.set(ValueLayout.JAVA_LONG, 0, w.address());
-            assertEquals(1, aio.ioSubmit(ctx, 1, ptrs.address()));
-            assertEquals(1, aio.ioGetevents(ctx, 1, 2, events.address(), ts.address()));
-            assertEquals(11, IoEvent.data(events, 0));
-            assertEquals(w.address(), IoEvent.obj(events, 0));
-            assertEquals(4096, IoEvent.res(events, 0));
+            roundTrip(ctx, w, 11, LinuxAioConstants.IOCB_CMD_PWRITE, fd, out, ptrs, events, ts);
             assertEquals(8192, org.aioemu.core.host.FdInfo.probe(fd).size(), "written at aio_offset");
-
-            Iocb.aio_data(r, 12);
-            Iocb.aio_lio_opcode(r, LinuxAioConstants.IOCB_CMD_PREAD);
-            Iocb.aio_fildes(r, fd);
-            Iocb.aio_buf(r, in.address());
-            Iocb.aio_nbytes(r, 4096);
-            Iocb.aio_offset(r, 4096);
-            ptrs.set(ValueLayout.JAVA_LONG, 0, r.address());
-            assertEquals(1, aio.ioSubmit(ctx, 1, ptrs.address()));
-            assertEquals(1, aio.ioGetevents(ctx, 1, 2, events.address(), ts.address()));
-            assertEquals(12, IoEvent.data(events, 0));
-            assertEquals(4096, IoEvent.res(events, 0));
+            roundTrip(ctx, r, 12, LinuxAioConstants.IOCB_CMD_PREAD, fd, in, ptrs, events, ts);
             assertEquals(-1, in.mismatch(out));
 
             LinuxTimespec.set(ts, 20_000_000L);
@@ -96,5 +74,23 @@ class HostKernelAioTest {
         } finally {
             HostIo.close(fd);
         }
+    }
+
+    /** Submits one 4 KiB request at offset 4096 built with Iocb's setters and checks its io_event field by field. */
+    private void roundTrip(long ctx, MemorySegment cb, long data, int opcode, int fd, MemorySegment buf, MemorySegment ptrs,
+                           MemorySegment events, MemorySegment ts) {
+        Iocb.aio_data(cb, data);
+        Iocb.aio_lio_opcode(cb, opcode);
+        Iocb.aio_fildes(cb, fd);
+        Iocb.aio_buf(cb, buf.address());
+        Iocb.aio_nbytes(cb, 4096);
+        Iocb.aio_offset(cb, 4096);
+        ptrs.set(ValueLayout.JAVA_LONG, 0, cb.address());
+        assertEquals(1, aio.ioSubmit(ctx, 1, ptrs.address()));
+        assertEquals(1, aio.ioGetevents(ctx, 1, 2, events.address(), ts.address()));
+        assertEquals(data, IoEvent.data(events, 0));
+        assertEquals(cb.address(), IoEvent.obj(events, 0));
+        assertEquals(4096, IoEvent.res(events, 0));
+        assertEquals(0, IoEvent.res2(events, 0));
     }
 }

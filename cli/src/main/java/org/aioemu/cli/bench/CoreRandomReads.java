@@ -20,27 +20,11 @@ import org.aioemu.core.host.HostIo;
  * for each one reaped. With {@code supplyFdInfo} the caller hands the core the file's probe once
  * (as an ABI that already knows the file may), sparing the core an fstat and an fcntl per submit.
  */
-final class CoreRandomReads implements RandomReadLoad {
-    private final int depth;
-    private final long seed;
-    private final boolean supplyFdInfo;
+final class CoreRandomReads {
+    private CoreRandomReads() {}
 
-    CoreRandomReads(int depth, long seed, boolean supplyFdInfo) {
-        this.depth = depth;
-        this.seed = seed;
-        this.supplyFdInfo = supplyFdInfo;
-    }
-
-    @Override
-    public String name() {
-        return supplyFdInfo ? "core" : "core-probe";
-    }
-
-    @Override
-    public LoadResult run(BenchFile file, Window window) throws Exception {
-        try (Engine e = new Engine(file.openFd(), depth, supplyFdInfo)) {
-            return SlotReads.run(name(), e, file, window, depth, seed);
-        }
+    static RandomReadLoad load(int depth, long seed, boolean supplyFdInfo) {
+        return new SlotReads.Load(supplyFdInfo ? "core" : "core-probe", depth, seed, (fd, d) -> new Engine(fd, d, supplyFdInfo));
     }
 
     private static final class Engine implements SlotReads.Engine {
@@ -59,13 +43,13 @@ final class CoreRandomReads implements RandomReadLoad {
             process = system.newProcess("bench-files", ExitPolicy.CANCEL_THEN_DRAIN);
             context = process.newContext(depth, queue);
             info = supplyFdInfo ? FdInfo.probe(fd) : null;
-            buffers = arena.allocate((long) BLOCK * depth, BLOCK);
+            buffers = arena.allocate((long) RandomReadLoad.BLOCK * depth, RandomReadLoad.BLOCK);
             done = new ArrayList<>(depth);
         }
 
         @Override
         public void submit(int slot, long offset) throws Exception {
-            Request r = Request.read(fd, buffers.asSlice((long) slot * BLOCK, BLOCK), offset).withCookie(slot);
+            Request r = Request.read(fd, buffers.asSlice((long) slot * RandomReadLoad.BLOCK, RandomReadLoad.BLOCK), offset).withCookie(slot);
             context.submit(info == null ? r : r.withFdInfo(info));
         }
 
@@ -75,7 +59,7 @@ final class CoreRandomReads implements RandomReadLoad {
             int n = queue.take(done, 1, slots.length, SlotReads.STUCK);
             for (int i = 0; i < n; i++) {
                 Request r = done.get(i);
-                if (r.error() != null || r.result() != BLOCK) {
+                if (r.error() != null || r.result() != RandomReadLoad.BLOCK) {
                     throw new IllegalStateException("core: read of 4 KiB at " + r.offset() + " gave "
                             + (r.error() != null ? r.error() : r.result() + " bytes"));
                 }

@@ -88,8 +88,8 @@ public final class FilesBenchCommand implements Callable<Integer> {
             out.flush();
         }
         List<RandomReadLoad> loads = new ArrayList<>();
-        loads.add(new CoreRandomReads(depth, SEED, true));
-        if (withProbe) loads.add(new CoreRandomReads(depth, SEED, false));
+        loads.add(CoreRandomReads.load(depth, SEED, true));
+        if (withProbe) loads.add(CoreRandomReads.load(depth, SEED, false));
         loads.add(new JdkAfcRandomReads(depth, SEED));
         loads.add(new FileChannelRandomReads(2, SEED));
         List<LoadResult> results = new ArrayList<>();

@@ -18,25 +18,11 @@ import org.aioemu.freebsd.FreeBsdTimespec;
  * {@code aio_waitcomplete} to reap (one finished job per call, which is that call's shape), on
  * the same core as the core-only variant.
  */
-final class FreeBsdAbiRandomReads implements RandomReadLoad {
-    private final int depth;
-    private final long seed;
+final class FreeBsdAbiRandomReads {
+    private FreeBsdAbiRandomReads() {}
 
-    FreeBsdAbiRandomReads(int depth, long seed) {
-        this.depth = depth;
-        this.seed = seed;
-    }
-
-    @Override
-    public String name() {
-        return "freebsd-abi";
-    }
-
-    @Override
-    public LoadResult run(BenchFile file, Window window) throws Exception {
-        try (Engine e = new Engine(file.openFd(), depth)) {
-            return SlotReads.run(name(), e, file, window, depth, seed);
-        }
+    static RandomReadLoad load(int depth, long seed) {
+        return new SlotReads.Load("freebsd-abi", depth, seed, Engine::new);
     }
 
     private static final class Engine implements SlotReads.Engine {
@@ -53,12 +39,12 @@ final class FreeBsdAbiRandomReads implements RandomReadLoad {
             done = arena.allocate(JAVA_LONG);
             timeout = arena.allocate(FreeBsdTimespec.LAYOUT);
             timeout.set(JAVA_LONG, 0, SlotReads.STUCK.toSeconds());
-            buffers = arena.allocate((long) BLOCK * depth, BLOCK);
+            buffers = arena.allocate((long) RandomReadLoad.BLOCK * depth, RandomReadLoad.BLOCK);
             for (int slot = 0; slot < depth; slot++) {
                 MemorySegment cb = aiocb(slot);
                 FreeBsdAiocb.setFildes(cb, fd);
-                FreeBsdAiocb.setBuf(cb, buffers.address() + (long) slot * BLOCK);
-                FreeBsdAiocb.setNbytes(cb, BLOCK);
+                FreeBsdAiocb.setBuf(cb, buffers.address() + (long) slot * RandomReadLoad.BLOCK);
+                FreeBsdAiocb.setNbytes(cb, RandomReadLoad.BLOCK);
             }
         }
 
@@ -77,7 +63,7 @@ final class FreeBsdAbiRandomReads implements RandomReadLoad {
         public int reap(int[] slots) {
             long r = process.aio_waitcomplete(done.address(), timeout.address());
             if (r < 0 && process.errno() == FreeBsdErrno.EWOULDBLOCK) return 0;   // the timeout passed
-            if (r != BLOCK) throw new IllegalStateException("freebsd-abi: aio_waitcomplete returned " + r + " (errno " + process.errno() + ")");
+            if (r != RandomReadLoad.BLOCK) throw new IllegalStateException("freebsd-abi: aio_waitcomplete returned " + r + " (errno " + process.errno() + ")");
             slots[0] = (int) ((done.get(JAVA_LONG, 0) - aiocbs.address()) / FreeBsdAiocb.SIZE);
             return 1;
         }

@@ -20,25 +20,11 @@ import org.aioemu.linux.LinuxSubmitMode;
  * submission mode, so that a read takes the same path as in the core-only variant (a
  * non-blocking attempt, then a worker) and the difference is the translation.
  */
-final class LinuxAbiRandomReads implements RandomReadLoad {
-    private final int depth;
-    private final long seed;
+final class LinuxAbiRandomReads {
+    private LinuxAbiRandomReads() {}
 
-    LinuxAbiRandomReads(int depth, long seed) {
-        this.depth = depth;
-        this.seed = seed;
-    }
-
-    @Override
-    public String name() {
-        return "linux-abi";
-    }
-
-    @Override
-    public LoadResult run(BenchFile file, Window window) throws Exception {
-        try (Engine e = new Engine(file.openFd(), depth)) {
-            return SlotReads.run(name(), e, file, window, depth, seed);
-        }
+    static RandomReadLoad load(int depth, long seed) {
+        return new SlotReads.Load("linux-abi", depth, seed, Engine::new);
     }
 
     private static final class Engine implements SlotReads.Engine {
@@ -60,13 +46,13 @@ final class LinuxAbiRandomReads implements RandomReadLoad {
             events = arena.allocate(IoEvent.LAYOUT, depth);
             timeout = arena.allocate(16, 8);   // struct timespec {tv_sec, tv_nsec}
             timeout.set(JAVA_LONG, 0, SlotReads.STUCK.toSeconds());
-            buffers = arena.allocate((long) BLOCK * depth, BLOCK);
+            buffers = arena.allocate((long) RandomReadLoad.BLOCK * depth, RandomReadLoad.BLOCK);
             for (int slot = 0; slot < depth; slot++) {
                 MemorySegment cb = iocb(slot);
                 Iocb.aio_lio_opcode(cb, LinuxAioConstants.IOCB_CMD_PREAD);
                 Iocb.aio_fildes(cb, fd);
-                Iocb.aio_buf(cb, buffers.address() + (long) slot * BLOCK);
-                Iocb.aio_nbytes(cb, BLOCK);
+                Iocb.aio_buf(cb, buffers.address() + (long) slot * RandomReadLoad.BLOCK);
+                Iocb.aio_nbytes(cb, RandomReadLoad.BLOCK);
                 Iocb.aio_data(cb, slot);
             }
         }
@@ -89,7 +75,7 @@ final class LinuxAbiRandomReads implements RandomReadLoad {
             long n = check("io_getevents", process.ioGetevents(ctx, 1, slots.length, events.address(), timeout.address()));
             for (int i = 0; i < n; i++) {
                 long res = IoEvent.res(events, i);
-                if (res != BLOCK) throw new IllegalStateException("linux-abi: read of 4 KiB gave " + res);
+                if (res != RandomReadLoad.BLOCK) throw new IllegalStateException("linux-abi: read of 4 KiB gave " + res);
                 slots[i] = (int) IoEvent.data(events, i);
             }
             return (int) n;

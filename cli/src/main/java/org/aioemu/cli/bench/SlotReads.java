@@ -30,6 +30,22 @@ final class SlotReads {
         void close();
     }
 
+    /** Opens an engine on the benchmark file's fd (which the engine closes) for {@code depth} reads in flight. */
+    @FunctionalInterface
+    interface EngineFactory {
+        Engine open(int fd, int depth) throws Exception;
+    }
+
+    /** A load that runs the shared loop on a fresh engine of one kind. */
+    record Load(String name, int depth, long seed, EngineFactory engines) implements RandomReadLoad {
+        @Override
+        public LoadResult run(BenchFile file, Window window) throws Exception {
+            try (Engine e = engines.open(file.openFd(), depth)) {
+                return SlotReads.run(name, e, file, window, depth, seed);
+            }
+        }
+    }
+
     private SlotReads() {}
 
     static LoadResult run(String name, Engine engine, BenchFile file, Window window, int depth, long seed) throws Exception {

@@ -35,8 +35,8 @@ final class TranslatedReads {
         this.depth = depth;
         this.rounds = rounds;
         this.seconds = seconds;
-        RandomReadLoad translated = abi.equals("linux") ? new LinuxAbiRandomReads(depth, seed) : new FreeBsdAbiRandomReads(depth, seed);
-        this.loads = List.of(new CoreRandomReads(depth, seed, true), translated);
+        RandomReadLoad translated = abi.equals("linux") ? LinuxAbiRandomReads.load(depth, seed) : FreeBsdAbiRandomReads.load(depth, seed);
+        this.loads = List.of(CoreRandomReads.load(depth, seed, true), translated);
     }
 
     int run(BenchFile f, PrintWriter out, boolean json) throws Exception {
