@@ -134,4 +134,23 @@ class BenchCommandsTest {
         assertTrue(r.out().contains("translator overhead: linux-abi at "), r.out());
         assertEquals(2, run("bench", "files", "--file", file.toString(), "--abi", "solaris").exitCode());
     }
+
+    @Test
+    void socketsThroughEachAbiTranslatorKeepEveryReadPending() throws Exception {
+        for (String abi : List.of("linux", "freebsd")) {
+            JsonNode doc = json(run("bench", "sockets", "--connections", "200", "--abi", abi, "--json"));
+            assertEquals(abi, doc.get("abi").asText());
+            JsonNode results = doc.get("results");
+            assertEquals(List.of("core", abi + "-abi"), names(results));
+            for (JsonNode r : results) {
+                assertEquals(200, r.get("completed").asInt(), r::toString);
+                assertTrue(r.get("complete_ms").asDouble() > 0, r::toString);
+                // no thread per read: the translator parks them as the core does
+                assertTrue(r.get("threads").asInt() - r.get("threads_before").asInt() <= 8, r::toString);
+            }
+        }
+        CliRun table = run("bench", "sockets", "--connections", "50", "--abi", "linux");
+        assertEquals(0, table.exitCode(), table::toString);
+        assertTrue(table.out().contains("translator overhead: linux-abi holds"), table.out());
+    }
 }
