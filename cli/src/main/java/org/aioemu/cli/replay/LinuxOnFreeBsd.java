@@ -53,7 +53,7 @@ import org.aioemu.linux.LinuxErrno;
  * replay compares them with the trace as usual; every place where FreeBSD's semantics part from
  * Linux's is said in a note ({@link Translation}).
  */
-final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation {
+final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation, AutoCloseable {
     private static final long FOREVER = Long.MAX_VALUE;
     private static final long DESTROY_WAIT_NANOS = 10_000_000_000L;
 
@@ -403,6 +403,13 @@ final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation {
             return -LinuxErrno.EINVAL;
         }
         return -linuxErrno(bsd.errno());
+    }
+
+    @Override
+    public void close() {
+        bsd.exit();
+        system.close();
+        arena.close();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------

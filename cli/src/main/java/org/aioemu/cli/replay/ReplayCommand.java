@@ -134,7 +134,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (abi.equals("freebsd") && !on.equals("emulation")) {
@@ -156,7 +156,9 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayReport r;
         try {
             List<TraceCall> calls = TraceFormat.load(trace, format, lenient, warnings::add);
-            r = new ReplayEngine(target(), options).run(trace.getFileName().toString(), calls, warnings, progress);
+            try (ReplayTarget t = target()) {
+                r = new ReplayEngine(t, options).run(trace.getFileName().toString(), calls, warnings, progress);
+            }
         } catch (TraceFormatException e) {
             progress.finish();
             err.println("replay: " + trace + ": " + e.getMessage() + (lenient ? "" : " (--lenient skips such lines)"));

@@ -11,16 +11,23 @@ import org.aioemu.linux.kernel.HostKernelAio;
  * does: it runs them synchronously, as the emulation's LINUX mode does; ASYNC mode parks them),
  * and, for a target in another ABI, its {@link Translation} notes (null for Linux targets).
  */
-public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock, Translation translation) {
+public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock, Translation translation,
+                           AutoCloseable resources) implements AutoCloseable {
     public ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths paths, boolean submitMayBlock) {
-        this(name, aio, paths, submitMayBlock, null);
+        this(name, aio, paths, submitMayBlock, null, null);
     }
 
-    /** The emulated Linux ABI, one emulated process on a core of its own (the CLI process's lifetime). */
+    /** Stops what the target started (an emulated system's workers and poller). */
+    @Override
+    public void close() throws Exception {
+        if (resources != null) resources.close();
+    }
+
+    /** The emulated Linux ABI, one emulated process on a core of its own (until close). */
     public static ReplayTarget emulation(LinuxSubmitMode mode) {
         LinuxAioSystem system = LinuxAioSystem.start();
         return new ReplayTarget("aioemu linux ABI (" + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode)",
-                system.newProcess("replay", mode), CompletionPaths.UNKNOWN, mode == LinuxSubmitMode.LINUX);
+                system.newProcess("replay", mode), CompletionPaths.UNKNOWN, mode == LinuxSubmitMode.LINUX, null, system);
     }
 
     /**
@@ -29,7 +36,7 @@ public record ReplayTarget(String name, LinuxAioSyscalls aio, CompletionPaths pa
      */
     public static ReplayTarget freeBsd() {
         LinuxOnFreeBsd t = new LinuxOnFreeBsd();
-        return new ReplayTarget("aioemu freebsd ABI (Linux calls translated)", t, CompletionPaths.UNKNOWN, false, t);
+        return new ReplayTarget("aioemu freebsd ABI (Linux calls translated)", t, CompletionPaths.UNKNOWN, false, t, t);
     }
 
     public static ReplayTarget hostKernel() {

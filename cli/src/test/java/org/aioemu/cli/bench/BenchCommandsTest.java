@@ -78,7 +78,8 @@ class BenchCommandsTest {
         JsonNode core = results.get(0), perThread = results.get(1);
         // This JVM holds other tests' idle threads, so count what the core added: 4 workers and a poller.
         assertTrue(core.get("threads").asInt() - core.get("threads_before").asInt() <= 6, core::toString);
-        assertTrue(perThread.get("threads").asInt() >= perThread.get("threads_before").asInt() + 200, perThread::toString);
+        // other tests' idle pool threads may end meanwhile, so allow a few fewer than one per read
+        assertTrue(perThread.get("threads").asInt() >= perThread.get("threads_before").asInt() + 190, perThread::toString);
     }
 
     @Test

@@ -20,9 +20,10 @@ class CrossAbiReplayTest {
     @TempDir Path dir;
 
     private ReplayReport replay(String trace) throws Exception {
-        return new ReplayEngine(ReplayTarget.freeBsd(), ReplayOptions.defaults().withRoot(dir.resolve("root"))
-                .withWaitLimit(Duration.ofMillis(300)))
-                .run(trace, TestTraces.load(SharedTraces.trace(trace)), List.of(), ReplayEngine.Progress.NONE);
+        try (ReplayTarget bsd = ReplayTarget.freeBsd()) {
+            return new ReplayEngine(bsd, ReplayOptions.defaults().withRoot(dir.resolve("root")).withWaitLimit(Duration.ofMillis(300)))
+                    .run(trace, TestTraces.load(SharedTraces.trace(trace)), List.of(), ReplayEngine.Progress.NONE);
+        }
     }
 
     @ParameterizedTest
