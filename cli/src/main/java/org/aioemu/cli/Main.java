@@ -19,12 +19,14 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "POSIX AIO emulation layer for foreign ABIs (Linux native AIO, FreeBSD AIO) on one shared core.",
-        subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class, HelpCommand.class},
+        subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class,
+                org.aioemu.cli.conform.ConformCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure, or differences found", "2:bad usage"},
         footerHeading = "%nExamples:%n",
-        footer = {"  aioemu selftest", "  aioemu bench files --seconds 3", "  aioemu bench sockets --connections 10000 --json",
-                "  aioemu help bench"})
+        footer = {"  aioemu selftest", "  aioemu conform", "  aioemu replay --strict trace.strace",
+                "  aioemu bench files --seconds 3 --abi linux", "  aioemu bench sockets --connections 10000 --json",
+                "  source <(aioemu completion)", "  aioemu help bench"})
 public final class Main {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")

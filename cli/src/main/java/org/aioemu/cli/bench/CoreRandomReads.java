@@ -2,12 +2,9 @@ package org.aioemu.cli.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
-import org.HdrHistogram.Histogram;
 import org.aioemu.core.AioContext;
 import org.aioemu.core.AioProcess;
 import org.aioemu.core.AioSystem;
@@ -20,86 +17,63 @@ import org.aioemu.core.host.HostIo;
 /**
  * Random reads through the AIO core, the way an ABI drives it: one thread submits {@code depth}
  * reads into a context, reaps completions from a {@link CompletionQueue} and submits a new read
- * for each one reaped. Latency runs from just before submit to the reap. With {@code supplyFdInfo}
- * the caller hands the core the file's probe once (as an ABI that already knows the file may),
- * sparing the core an fstat and an fcntl per submit.
+ * for each one reaped. With {@code supplyFdInfo} the caller hands the core the file's probe once
+ * (as an ABI that already knows the file may), sparing the core an fstat and an fcntl per submit.
  */
-final class CoreRandomReads implements RandomReadLoad {
-    private static final Duration STUCK = Duration.ofSeconds(10);
+final class CoreRandomReads {
+    private CoreRandomReads() {}
 
-    private final int depth;
-    private final long seed;
-    private final boolean supplyFdInfo;
-
-    CoreRandomReads(int depth, long seed, boolean supplyFdInfo) {
-        this.depth = depth;
-        this.seed = seed;
-        this.supplyFdInfo = supplyFdInfo;
+    static RandomReadLoad load(int depth, long seed, boolean supplyFdInfo) {
+        return new SlotReads.Load(supplyFdInfo ? "core" : "core-probe", depth, seed, (fd, d) -> new Engine(fd, d, supplyFdInfo));
     }
 
-    @Override
-    public String name() {
-        return supplyFdInfo ? "core" : "core-probe";
-    }
+    private static final class Engine implements SlotReads.Engine {
+        private final int fd;
+        private final AioSystem system = AioSystem.start();
+        private final Arena arena = Arena.ofShared();
+        private final AioProcess process;
+        private final CompletionQueue queue = new CompletionQueue();
+        private final AioContext context;
+        private final FdInfo info;
+        private final MemorySegment buffers;
+        private final List<Request> done;
 
-    @Override
-    public LoadResult run(BenchFile file, Window window) throws Exception {
-        int fd = file.openFd();
-        try (AioSystem system = AioSystem.start(); Arena arena = Arena.ofShared()) {
-            AioProcess process = system.newProcess("bench-files", ExitPolicy.CANCEL_THEN_DRAIN);
-            CompletionQueue queue = new CompletionQueue();
-            AioContext context = process.newContext(depth, queue);
-            FdInfo info = supplyFdInfo ? FdInfo.probe(fd) : null;
-            MemorySegment buffers = arena.allocate((long) BLOCK * depth, BLOCK);
-            SplittableRandom random = new SplittableRandom(seed);
-            long[] issued = new long[depth];
-            Histogram latency = new Histogram(3);
-            List<Request> done = new ArrayList<>(depth);
+        Engine(int fd, int depth, boolean supplyFdInfo) throws Exception {
+            this.fd = fd;
+            process = system.newProcess("bench-files", ExitPolicy.CANCEL_THEN_DRAIN);
+            context = process.newContext(depth, queue);
+            info = supplyFdInfo ? FdInfo.probe(fd) : null;
+            buffers = arena.allocate((long) RandomReadLoad.BLOCK * depth, RandomReadLoad.BLOCK);
+            done = new ArrayList<>(depth);
+        }
 
-            for (int slot = 0; slot < depth; slot++) {
-                issued[slot] = System.nanoTime();
-                context.submit(read(fd, info, buffers, slot, file.randomOffset(random)));
+        @Override
+        public void submit(int slot, long offset) throws Exception {
+            Request r = Request.read(fd, buffers.asSlice((long) slot * RandomReadLoad.BLOCK, RandomReadLoad.BLOCK), offset).withCookie(slot);
+            context.submit(info == null ? r : r.withFdInfo(info));
+        }
+
+        @Override
+        public int reap(int[] slots) throws InterruptedException {
+            done.clear();
+            int n = queue.take(done, 1, slots.length, SlotReads.STUCK);
+            for (int i = 0; i < n; i++) {
+                Request r = done.get(i);
+                if (r.error() != null || r.result() != RandomReadLoad.BLOCK) {
+                    throw new IllegalStateException("core: read of 4 KiB at " + r.offset() + " gave "
+                            + (r.error() != null ? r.error() : r.result() + " bytes"));
+                }
+                slots[i] = (int) r.cookie();
             }
-            int inFlight = depth;
-            boolean measuring = false;
-            long start = 0, stop = 0;
-            while (inFlight > 0) {
-                done.clear();
-                if (queue.take(done, 1, depth, STUCK) == 0) {
-                    throw new IllegalStateException("core: no completion for " + STUCK.toSeconds() + " s (" + inFlight + " in flight)");
-                }
-                long now = System.nanoTime();
-                if (!measuring && now >= window.warmupEnd()) {
-                    latency.reset();
-                    measuring = true;
-                    start = now;
-                }
-                boolean more = now < window.measureEnd();
-                if (measuring && more) stop = now;
-                for (Request r : done) {
-                    int slot = (int) r.cookie();
-                    if (r.error() != null || r.result() != BLOCK) {
-                        throw new IllegalStateException("core: read of 4 KiB at " + r.offset() + " gave "
-                                + (r.error() != null ? r.error() : r.result() + " bytes"));
-                    }
-                    if (more) {
-                        latency.recordValue(now - issued[slot]);
-                        issued[slot] = System.nanoTime();
-                        context.submit(read(fd, info, buffers, slot, file.randomOffset(random)));
-                    } else {
-                        inFlight--;
-                    }
-                }
-            }
+            return n;
+        }
+
+        @Override
+        public void close() {
             process.exit();
-            return LoadResult.of(name(), latency, stop - start);
-        } finally {
+            system.close();
+            arena.close();
             HostIo.close(fd);
         }
-    }
-
-    private static Request read(int fd, FdInfo info, MemorySegment buffers, int slot, long offset) {
-        Request r = Request.read(fd, buffers.asSlice((long) slot * BLOCK, BLOCK), offset).withCookie(slot);
-        return info == null ? r : r.withFdInfo(info);
     }
 }

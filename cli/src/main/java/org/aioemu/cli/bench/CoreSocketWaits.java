@@ -2,7 +2,6 @@ package org.aioemu.cli.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,17 +13,13 @@ import org.aioemu.core.CompletionPath;
 import org.aioemu.core.CompletionQueue;
 import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.Request;
-import org.aioemu.core.host.HostIo;
 
 /**
  * A read per connection submitted to the AIO core: each would block, so it parks as a
  * continuation on the core's epoll set (holding a dup of the fd, no thread) until the peer's byte
- * arrives and the poller completes it into a {@link CompletionQueue}. The program closes its own
- * fd right after the submit, which the core allows (the wait holds its own reference); that keeps
- * one fd per waiting read in this process instead of two.
+ * arrives and the poller completes it into a {@link CompletionQueue}.
  */
 final class CoreSocketWaits implements SocketWaitLoad {
-    private static final int BUF = 16;
     private final Duration timeout;
 
     CoreSocketWaits(Duration timeout) {
@@ -38,47 +33,54 @@ final class CoreSocketWaits implements SocketWaitLoad {
 
     @Override
     public WaitResult run(LoopbackPairs pairs) throws Exception {
-        int n = pairs.size();
         ProcessStatus before = ProcessStatus.now();
-        try (AioSystem system = AioSystem.start(); Arena arena = Arena.ofShared()) {
-            AioProcess process = system.newProcess("bench-sockets", ExitPolicy.CANCEL_THEN_DRAIN);
-            CompletionQueue queue = new CompletionQueue();
-            AioContext context = process.newContext(n, queue);
-            MemorySegment buffers = arena.allocate((long) BUF * n);
-            for (int i = 0; i < n; i++) {
-                Request r = Request.read(pairs.servers[i], buffers.asSlice((long) BUF * i, BUF), Request.NO_OFFSET).withCookie(i);
-                context.submit(r);
-                if (r.state() != Request.State.WAITING) throw new IllegalStateException("core: read " + i + " did not wait: " + r);
-                HostIo.close(pairs.servers[i]);   // the parked read holds the core's own reference, as io_submit's fget does
-                pairs.closedServer(i);
-            }
-            if (system.waitingForReadiness() != n) {
-                throw new IllegalStateException("core: " + system.waitingForReadiness() + " reads wait, not " + n);
-            }
-            ProcessStatus pending = ProcessStatus.now();
+        try (Engine e = new Engine(pairs.size()); Arena arena = Arena.ofShared()) {
+            return PendingReads.run(name(), e, arena.allocate((long) PendingReads.BUF * pairs.size()), pairs, timeout, before);
+        }
+    }
 
-            long t0 = System.nanoTime();
-            pairs.writeFromPeers();
-            int completed = 0;
-            List<Request> done = new ArrayList<>();
-            long deadline = t0 + timeout.toNanos();
-            while (completed < n) {
-                long left = deadline - System.nanoTime();
-                done.clear();
-                if (left <= 0 || queue.take(done, 1, 4096, Duration.ofNanos(left)) == 0) break;
-                for (Request r : done) {
-                    int i = (int) r.cookie();
-                    if (r.error() != null || r.result() != 1 || r.path() != CompletionPath.CONTINUATION
-                            || buffers.get(ValueLayout.JAVA_BYTE, (long) BUF * i) != LoopbackPairs.expected(i)) {
-                        throw new IllegalStateException("core: connection " + i + " completed wrongly: " + r);
-                    }
-                    completed++;
+    private static final class Engine implements PendingReads.Engine {
+        private final AioSystem system = AioSystem.start();
+        private final AioProcess process = system.newProcess("bench-sockets", ExitPolicy.CANCEL_THEN_DRAIN);
+        private final CompletionQueue queue = new CompletionQueue();
+        private final AioContext context;
+        private final List<Request> done = new ArrayList<>();
+
+        Engine(int n) throws Exception {
+            context = process.newContext(n, queue);
+        }
+
+        @Override
+        public void submit(int i, int fd, MemorySegment buf) throws Exception {
+            Request r = Request.read(fd, buf, Request.NO_OFFSET).withCookie(i);
+            context.submit(r);
+            if (r.state() != Request.State.WAITING) throw new IllegalStateException("core: read " + i + " did not wait: " + r);
+        }
+
+        @Override
+        public long waiting() {
+            return system.waitingForReadiness();
+        }
+
+        @Override
+        public int reap(int[] tags, long[] results, Duration timeout) throws Exception {
+            done.clear();
+            int n = queue.take(done, 1, tags.length, timeout);
+            for (int k = 0; k < n; k++) {
+                Request r = done.get(k);
+                if (r.error() != null || r.path() != CompletionPath.CONTINUATION) {
+                    throw new IllegalStateException("core: read completed wrongly: " + r);
                 }
+                tags[k] = (int) r.cookie();
+                results[k] = r.result();
             }
-            double millis = (System.nanoTime() - t0) / 1e6;
+            return n;
+        }
+
+        @Override
+        public void close() {
             process.exit(ExitPolicy.CANCEL_THEN_DRAIN, Duration.ofSeconds(5));
-            String note = completed < n ? "only " + completed + " of " + n + " completed within " + timeout.toSeconds() + " s" : null;
-            return new WaitResult(name(), n, before, pending, completed, millis, note);
+            system.close();
         }
     }
 }

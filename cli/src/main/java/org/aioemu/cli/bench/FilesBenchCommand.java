@@ -26,10 +26,15 @@ import picocli.CommandLine.Spec;
             "  core            the AIO core: one thread submits, reaps from a CompletionQueue, resubmits",
             "  jdk-afc         java.nio AsynchronousFileChannel with its default thread pool",
             "  filechannel-2t  blocking FileChannel.read from 2 threads (the practical ceiling on 2 cores)",
-            "Each warms up briefly, then is measured for --seconds. Latency is per read, from submit to reap."},
+            "Each warms up briefly, then is measured for --seconds. Latency is per read, from submit to reap.",
+            "With --abi, measures the ABI translator's overhead instead: the core alone and the same reads through the "
+                    + "emulated ABI (linux: iocbs in raw memory, io_submit/io_getevents, ASYNC mode; freebsd: aiocbs, "
+                    + "aio_read/aio_waitcomplete) alternate for --rounds rounds sharing --seconds; medians per variant and "
+                    + "the ABI/core ratio are printed."},
         footerHeading = "%nExamples:%n",
         footer = {"  aioemu bench files", "  aioemu bench files --size 1g --depth 64 --seconds 10",
-                "  aioemu bench files --file /var/tmp/big.dat --json", "  aioemu bench files --with-probe   (adds core-probe: the core fstats each submit)"})
+                "  aioemu bench files --file /var/tmp/big.dat --json", "  aioemu bench files --with-probe   (adds core-probe: the core fstats each submit)",
+                "  aioemu bench files --abi linux --seconds 3", "  aioemu bench files --abi freebsd --rounds 5 --json"})
 public final class FilesBenchCommand implements Callable<Integer> {
     private static final long SEED = 20_250_601L;
 
@@ -56,12 +61,23 @@ public final class FilesBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--abi", paramLabel = "linux|freebsd", completionCandidates = TranslatedReads.Abis.class,
+            description = "Measure through this ABI's translator against the core alone, in the same run.")
+    String abi;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "With --abi: alternating rounds, each measuring every variant for --seconds/rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
         if (depth < 1 || depth > 65_536) throw new ParameterException(spec.commandLine(), "--depth must be 1..65536: " + depth);
         if (!(seconds > 0 && seconds <= 600)) throw new ParameterException(spec.commandLine(), "--seconds must be in (0, 600]: " + seconds);
+        if (abi != null && !TranslatedReads.ABIS.contains(abi)) throw new ParameterException(spec.commandLine(), "--abi must be linux or freebsd: " + abi);
+        if (rounds < 1 || rounds > 100) throw new ParameterException(spec.commandLine(), "--rounds must be 1..100: " + rounds);
         PrintWriter out = spec.commandLine().getOut();
         BenchFile f = BenchFile.prepare(file, size);
+        if (abi != null) return new TranslatedReads(abi, depth, SEED, rounds, seconds).run(f, out, json);
         double cached = f.cachedFraction(1000);
         Duration measure = Duration.ofNanos((long) (seconds * 1e9));
         Duration warmup = Duration.ofNanos(Math.clamp(measure.toNanos() / 5, 200_000_000L, 1_000_000_000L));
@@ -72,8 +88,8 @@ public final class FilesBenchCommand implements Callable<Integer> {
             out.flush();
         }
         List<RandomReadLoad> loads = new ArrayList<>();
-        loads.add(new CoreRandomReads(depth, SEED, true));
-        if (withProbe) loads.add(new CoreRandomReads(depth, SEED, false));
+        loads.add(CoreRandomReads.load(depth, SEED, true));
+        if (withProbe) loads.add(CoreRandomReads.load(depth, SEED, false));
         loads.add(new JdkAfcRandomReads(depth, SEED));
         loads.add(new FileChannelRandomReads(2, SEED));
         List<LoadResult> results = new ArrayList<>();

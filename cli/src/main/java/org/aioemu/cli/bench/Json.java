@@ -5,11 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Writes the few JSON shapes the benchmarks print: objects of strings, numbers and lists of objects. */
-final class Json {
+public final class Json {
     private Json() {}
 
     /** An object with the map's entries in its order (use a LinkedHashMap); values: String, Number, Boolean, Map, List. */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         append(sb, value);
         return sb.toString();

@@ -26,9 +26,14 @@ import picocli.CommandLine.Spec;
             "While all reads wait it samples the JVM's live threads (ThreadMXBean) and resident memory (VmRSS); "
                     + "then every peer writes one byte and it counts the reads that completed with it.",
             "Each waiting read holds one fd here (the core's dup; the program closes its own after submit), each "
-                    + "local peer another: the run raises the open-file limit if it can, else puts the peers in a child process."},
+                    + "local peer another: the run raises the open-file limit if it can, else puts the peers in a child process.",
+            "With --abi, the thread-per-request baseline gives way to the same reads through the ABI translator "
+                    + "(linux: io_submit/io_getevents in ASYNC mode; freebsd: aio_read/aio_waitcomplete), and the "
+                    + "translator's cost over the core is printed: resident memory per pending read, and the time to "
+                    + "complete them all."},
         footerHeading = "%nExamples:%n",
-        footer = {"  aioemu bench sockets", "  aioemu bench sockets --connections 1000 --json"})
+        footer = {"  aioemu bench sockets", "  aioemu bench sockets --connections 1000 --json",
+                "  aioemu bench sockets --abi freebsd --connections 5000"})
 public final class SocketsBenchCommand implements Callable<Integer> {
     private static final int SPARE_FDS = 256;   // the JVM's own files, the listener, the core's epoll and eventfd
 
@@ -48,10 +53,15 @@ public final class SocketsBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--abi", paramLabel = "linux|freebsd", completionCandidates = TranslatedReads.Abis.class,
+            description = "Measure through this ABI's translator against the core alone, in the same run.")
+    String abi;
+
     @Override
     public Integer call() throws Exception {
         if (connections < 1 || connections > 200_000) throw new ParameterException(spec.commandLine(), "--connections must be 1..200000: " + connections);
         if (timeoutSeconds < 1) throw new ParameterException(spec.commandLine(), "--timeout must be >= 1: " + timeoutSeconds);
+        if (abi != null && !TranslatedReads.ABIS.contains(abi)) throw new ParameterException(spec.commandLine(), "--abi must be linux or freebsd: " + abi);
         if (!List.of("auto", "local", "child").contains(peers)) {
             throw new ParameterException(spec.commandLine(), "--peers must be auto, local or child: " + peers);
         }
@@ -74,7 +84,9 @@ public final class SocketsBenchCommand implements Callable<Integer> {
             out.flush();
         }
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        List<SocketWaitLoad> loads = List.of(new CoreSocketWaits(timeout), new ThreadPerRequestWaits(timeout));
+        SocketWaitLoad second = abi == null ? new ThreadPerRequestWaits(timeout)
+                : abi.equals("linux") ? new LinuxAbiSocketWaits(timeout) : new FreeBsdAbiSocketWaits(timeout);
+        List<SocketWaitLoad> loads = List.of(new CoreSocketWaits(timeout), second);
         List<WaitResult> results = new ArrayList<>();
         try (TcpLoopback listener = TcpLoopback.listen(Math.min(connections, 4096))) {
             for (SocketWaitLoad load : loads) {
@@ -89,6 +101,7 @@ public final class SocketsBenchCommand implements Callable<Integer> {
             doc.put("benchmark", "sockets");
             doc.put("open_file_limit", limit.toString());
             doc.put("peers", placement == LoopbackPairs.Placement.LOCAL ? "local" : "child");
+            if (abi != null) doc.put("abi", abi);
             doc.put("results", results.stream().map(WaitResult::json).toList());
             out.println(Json.write(doc));
         } else {
@@ -99,6 +112,12 @@ public final class SocketsBenchCommand implements Callable<Integer> {
                         r.pending().threads(), r.before().threads(), r.pending().rssMib(), r.before().rssMib(),
                         r.completed() + String.format(Locale.ROOT, " in %.0f ms", r.completeMillis()));
                 if (r.note() != null) out.println("  note: " + r.note());
+            }
+            if (abi != null) {
+                WaitResult core = results.get(0), t = results.get(1);
+                out.printf(Locale.ROOT, "translator overhead: %s holds %+.2f KiB of RSS per pending read over the core's %.2f KiB; "
+                        + "completing all took %.0f ms vs %.0f ms%n", t.name(), t.rssKibPerRead() - core.rssKibPerRead(),
+                        core.rssKibPerRead(), t.completeMillis(), core.completeMillis());
             }
         }
         boolean allDone = results.stream().allMatch(r -> r.completed() == r.connections());

@@ -11,6 +11,11 @@ import java.util.Map;
 record WaitResult(String name, int connections, ProcessStatus before, ProcessStatus pending, int completed,
                   double completeMillis, String note) {
 
+    /** Resident memory the pending reads added, per read. */
+    double rssKibPerRead() {
+        return connections == 0 ? 0 : (pending.rssMib() - before.rssMib()) * 1024 / connections;
+    }
+
     Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
@@ -21,6 +26,7 @@ record WaitResult(String name, int connections, ProcessStatus before, ProcessSta
         m.put("threads_before", before.threads());
         m.put("rss_mib_before", Math.round(before.rssMib() * 10) / 10.0);
         m.put("complete_ms", Math.round(completeMillis * 10) / 10.0);
+        m.put("rss_kib_per_read", Math.round(rssKibPerRead() * 10) / 10.0);
         if (note != null) m.put("note", note);
         return m;
     }

@@ -15,8 +15,12 @@ import org.aioemu.cli.replay.ReplayReport.Matching;
 import org.aioemu.cli.replay.TracePlan.IocbId;
 import org.aioemu.core.host.FdInfo;
 import org.aioemu.core.host.ForeignMemory;
+import org.aioemu.core.host.HostIo;
 import org.aioemu.core.host.IoVec;
+import org.aioemu.linux.IoEvent;
+import org.aioemu.linux.Iocb;
 import org.aioemu.linux.LinuxAioSyscalls;
+import org.aioemu.linux.LinuxTimespec;
 
 /**
  * Replays the six AIO calls on a {@link LinuxAioSyscalls}: iocbs rebuilt in real memory from
@@ -31,6 +35,8 @@ import org.aioemu.linux.LinuxAioSyscalls;
  */
 final class AioReplay implements AutoCloseable {
     private static final int EVENTS = 64;
+    private static final long MAX_BUFFER = 256L << 20;
+    private static final long MAX_UNSHOWN = 1 << 16;
     private static final long EFAULT = -LinuxNames.errnoNumber("EFAULT");
     private static final long EINVAL = -LinuxNames.errnoNumber("EINVAL");
     private static final long EINTR = -LinuxNames.errnoNumber("EINTR");
@@ -39,6 +45,7 @@ final class AioReplay implements AutoCloseable {
 
     private final LinuxAioSyscalls aio;
     private final CompletionPaths paths;
+    private final boolean submitMayBlock;
     private final BufferPool pool;
     private final FdTable fds;
     private final TracePlan plan;
@@ -92,13 +99,14 @@ final class AioReplay implements AutoCloseable {
               long waitLimitNanos, AtomicLong epoch) {
         this.aio = target.aio();
         this.paths = target.paths();
+        this.submitMayBlock = target.submitMayBlock();
         this.pool = pool;
         this.fds = fds;
         this.plan = plan;
         this.report = report;
         this.waitLimitNanos = waitLimitNanos;
         this.epoch = epoch;
-        this.events = pool.zeroed(EVENTS * ReplayLayouts.IO_EVENT.byteSize());
+        this.events = pool.zeroed(EVENTS * IoEvent.SIZE);
         this.scratch = pool.zeroed(256);
     }
 
@@ -142,8 +150,14 @@ final class AioReplay implements AutoCloseable {
                 built.add(f);
                 ptrs.buffer().setAtIndex(ValueLayout.JAVA_LONG, i, f.iocbMem.address());
             }
+            List<Integer> unblocked = submitMayBlock ? unblockStreams(built) : List.of();
             long now = System.nanoTime();
-            long r = aio.ioSubmit(ctx != null ? ctx.host : a.ctx(), a.nr() < 0 ? a.nr() : n, ptrs.address());
+            long r;
+            try {
+                r = aio.ioSubmit(ctx != null ? ctx.host : a.ctx(), a.nr() < 0 ? a.nr() : n, ptrs.address());
+            } finally {
+                for (int fd : unblocked) HostIo.setNonBlocking(fd, false);
+            }
             for (int i = 0; i < built.size(); i++) {
                 InFlight f = built.get(i);
                 if (i < r && ctx != null) {
@@ -160,12 +174,28 @@ final class AioReplay implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel runs a read or write on a pipe or socket inside io_submit, and on a blocking fd
+     * waits there for data or room. What let such a wait end in the trace (another thread's
+     * write) comes later in a one-thread replay, so the fds are made non-blocking for the submit:
+     * a request that cannot go on completes with EAGAIN, a difference, instead of a hang.
+     */
+    private static List<Integer> unblockStreams(List<InFlight> iocbs) {
+        List<Integer> changed = new ArrayList<>();
+        for (InFlight f : iocbs) {
+            if (f.fd == null || !f.fd.stream() || !(f.iocb.reads() || f.iocb.writes()) || changed.contains(f.fd.host())) continue;
+            FdInfo info = FdInfo.probeOrNull(f.fd.host(), new int[1]);
+            if (info != null && !info.nonBlocking() && HostIo.setNonBlocking(f.fd.host(), true) == 0) changed.add(f.fd.host());
+        }
+        return changed;
+    }
+
     private InFlight build(TraceCall call, int index, TraceIocb cb) {
         IocbId id = new IocbId(call.line(), index);
         Long forecast = plan.forecast().get(id);
         boolean writeSide = cb.writes() || (cb.opcode() == AioStructs.IOCB_CMD_POLL && cb.buf() != null && (cb.buf() & POLLOUT) != 0);
         OpenFd fd = fds.resolve(cb.fd(), writeSide ? FdTable.Use.WRITE : FdTable.Use.READ, call.line());
-        InFlight f = new InFlight(id, cb, fd, pool.zeroed(ReplayLayouts.IOCB.byteSize()));
+        InFlight f = new InFlight(id, cb, fd, pool.zeroed(Iocb.SIZE));
         f.seed = ((long) call.line() << 16) ^ index ^ 0x5DEECE66DL;
         f.issuedAt = epoch.incrementAndGet();
         long buf = 0;
@@ -173,7 +203,8 @@ final class AioReplay implements AutoCloseable {
         if (cb.opcode() == AioStructs.IOCB_CMD_POLL) {
             buf = cb.buf() != null ? cb.buf() : 0;
         } else if (cb.vectored()) {
-            buf = iovecs(f, cb, forecast);
+            // strace prints an address, not the array, for an iocb the kernel would refuse: pass it on
+            buf = cb.iov() != null ? iovecs(f, cb, forecast) : cb.buf() != null ? cb.buf() : 0;
         } else if (cb.reads() || cb.writes()) {
             buf = buffer(f, cb.buf(), cb.nbytes(), forecast, fd);
         } else if (cb.buf() != null) {
@@ -195,9 +226,24 @@ final class AioReplay implements AutoCloseable {
             resfd = resfdRef.fd();
         }
         int hostFd = fd != null ? fd.host() : -1; // EBADF, as the trace's fd was (or replay could not recreate it)
-        ReplayLayouts.writeIocb(f.iocbMem.buffer(), new ReplayLayouts.IocbFields(cb.data(), cb.key(), cb.rwFlags(),
-                cb.opcode(), cb.reqprio(), hostFd, buf, nbytes, cb.offset(), flags, resfd));
+        writeIocb(f.iocbMem.buffer(), cb, hostFd, buf, nbytes, cb.offset(), flags, resfd);
         return f;
+    }
+
+    /** The iocb as strace decoded it, with the replay's fd, buffer and flags, over zeroed memory. */
+    private static void writeIocb(MemorySegment m, TraceIocb cb, int hostFd, long buf, long nbytes, long offset, int flags, int resfd) {
+        m.asSlice(0, Iocb.SIZE).fill((byte) 0);
+        Iocb.aio_data(m, cb.data());
+        Iocb.aio_key(m, cb.key());
+        Iocb.aio_rw_flags(m, cb.rwFlags());
+        Iocb.aio_lio_opcode(m, cb.opcode());
+        Iocb.aio_reqprio(m, (short) cb.reqprio());
+        Iocb.aio_fildes(m, hostFd);
+        Iocb.aio_buf(m, buf);
+        Iocb.aio_nbytes(m, nbytes);
+        Iocb.aio_offset(m, offset);
+        Iocb.aio_flags(m, flags);
+        Iocb.aio_resfd(m, resfd);
     }
 
     /**
@@ -209,6 +255,10 @@ final class AioReplay implements AutoCloseable {
         if (forecast != null && forecast == EFAULT) return pool.faultAddress();
         if (recorded != null && (recorded < BufferPool.PAGE || !ForeignMemory.inUserSpace(recorded, Math.max(len, 1)))) {
             return recorded; // null page or kernel address: bad on purpose, bad again
+        }
+        if (len < 0 || len > MAX_BUFFER) {
+            // a negative (huge unsigned) count the kernel refuses, or more memory than a replay should take
+            return recorded != null ? recorded : pool.faultAddress();
         }
         long pageOffset;
         if (recorded != null) pageOffset = recorded & (BufferPool.PAGE - 1);
@@ -290,7 +340,9 @@ final class AioReplay implements AutoCloseable {
                     : uniqueData(ctx, e.data()) ? Matching.DATA : Matching.OPERATION_AND_RESULT;
             needs.add(new Need(e, m));
         }
-        for (long i = a.events().size(); i < recorded; i++) needs.add(new Need(null, Matching.UNSHOWN));
+        // events strace left out ("..."); a JSON trace may claim any count, so it is bounded by the ring's size
+        long unshown = a.truncated() ? Math.min(recorded - a.events().size(), MAX_UNSHOWN) : 0;
+        for (long i = 0; i < unshown; i++) needs.add(new Need(null, Matching.UNSHOWN));
         long deadline = System.nanoTime() + waitLimitNanos;
         while (true) {
             pair(ctx, needs, true);
@@ -367,9 +419,11 @@ final class AioReplay implements AutoCloseable {
     /** A recorded io_getevents that returned no events, or failed: the real call with the recorded arguments. */
     private Reaped realCall(TraceCall call, CallArgs.IoGetevents a, Ctx ctx) {
         long recorded = call.outcome().value();
-        MemorySegment ts = scratch.buffer().asSlice(64, ReplayLayouts.TIMESPEC.byteSize());
-        long timeout = a.timeout() != null ? a.timeout().toNanos() : waitLimitNanos; // never block without end
-        ReplayLayouts.setTimespec(ts, Math.min(timeout, waitLimitNanos));
+        MemorySegment ts = scratch.buffer().asSlice(64, LinuxTimespec.SIZE);
+        // never block without end: no timeout, or one the kernel would misread (a negative tv_nsec
+        // waits forever on 6.x), becomes the wait limit
+        long timeout = a.timeout() != null && a.timeout().valid() ? a.timeout().toNanos() : waitLimitNanos;
+        LinuxTimespec.set(ts, Math.min(timeout, waitLimitNanos));
         long cap = Math.max(0, Math.min(a.nr(), EVENTS));
         long eventsAddr = recorded == EFAULT ? pool.faultAddress() : events.address();
         long r = getevents(call, ctx != null ? ctx.host : a.ctx(), a.minNr(), a.nr() > EVENTS ? cap : a.nr(), eventsAddr, ts.address());
@@ -384,8 +438,8 @@ final class AioReplay implements AutoCloseable {
 
     /** Reaps at least one completion (up to {@code max}) into the stash; the syscall's result. */
     private long harvest(Ctx ctx, TraceCall call, long max, long timeoutNanos) {
-        MemorySegment ts = scratch.buffer().asSlice(64, ReplayLayouts.TIMESPEC.byteSize());
-        ReplayLayouts.setTimespec(ts, timeoutNanos);
+        MemorySegment ts = scratch.buffer().asSlice(64, LinuxTimespec.SIZE);
+        LinuxTimespec.set(ts, timeoutNanos);
         long r = getevents(call, ctx.host, 1, max, events.address(), ts.address());
         if (r > 0) collect(ctx, call, r);
         return r;
@@ -401,18 +455,18 @@ final class AioReplay implements AutoCloseable {
         List<TraceIoEvent> out = new ArrayList<>();
         MemorySegment ev = events.buffer();
         for (long i = 0; i < n; i++) {
-            long obj = ReplayLayouts.eventObj(ev, i);
+            long obj = IoEvent.obj(ev, i);
             InFlight f = ctx.outstanding.remove(obj);
             if (f == null) {
                 report.difference(new Difference(call.line(), call.call(), "no such completion", "an event for iocb 0x"
                         + Long.toHexString(obj), "the executor returned an iocb replay did not submit, or one twice"));
                 continue;
             }
-            f.res = ReplayLayouts.eventRes(ev, i);
-            f.res2 = ReplayLayouts.eventRes2(ev, i);
+            f.res = IoEvent.res(ev, i);
+            f.res2 = IoEvent.res2(ev, i);
             completed(f, now);
             ctx.stash.add(f);
-            out.add(new TraceIoEvent(ReplayLayouts.eventData(ev, i), 0, f.res, f.res2));
+            out.add(new TraceIoEvent(IoEvent.data(ev, i), 0, f.res, f.res2));
         }
         return out;
     }
@@ -495,16 +549,15 @@ final class AioReplay implements AutoCloseable {
                 }
             }
         }
-        MemorySegment result = scratch.buffer().asSlice(96, ReplayLayouts.IO_EVENT.byteSize());
+        MemorySegment result = scratch.buffer().asSlice(96, IoEvent.SIZE);
         long iocbAddr;
         if (target != null) {
             iocbAddr = target.iocbMem.address();
         } else {
             // not in flight here: an iocb the kernel does not know, as the trace's was by then
-            MemorySegment spare = scratch.buffer().asSlice(128, ReplayLayouts.IOCB.byteSize());
+            MemorySegment spare = scratch.buffer().asSlice(128, Iocb.SIZE);
             OpenFd fd = fds.get(a.iocb().fd().fd());
-            ReplayLayouts.writeIocb(spare, new ReplayLayouts.IocbFields(a.iocb().data(), a.iocb().key(), a.iocb().rwFlags(),
-                    a.iocb().opcode(), a.iocb().reqprio(), fd != null ? fd.host() : -1, 0, 0, 0, 0, 0));
+            writeIocb(spare, a.iocb(), fd != null ? fd.host() : -1, 0, 0, 0, 0, 0);
             iocbAddr = spare.address();
         }
         long r = aio.ioCancel(ctx != null ? ctx.host : a.ctx(), iocbAddr, result.address());
@@ -512,8 +565,8 @@ final class AioReplay implements AutoCloseable {
         if (r == 0 && target != null) {
             // kernels before 4.19 completed a cancelled request here instead of through the ring
             ctx.outstanding.remove(iocbAddr);
-            target.res = ReplayLayouts.eventRes(result, 0);
-            target.res2 = ReplayLayouts.eventRes2(result, 0);
+            target.res = IoEvent.res(result, 0);
+            target.res2 = IoEvent.res2(result, 0);
             completed(target, System.nanoTime());
             ev = new TraceIoEvent(target.iocb.data(), 0, target.res, target.res2);
         }

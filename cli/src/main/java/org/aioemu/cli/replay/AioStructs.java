@@ -67,6 +67,11 @@ public final class AioStructs {
         public long toNanos() {
             return sec * 1_000_000_000L + nsec;
         }
+
+        /** What the kernel's timespec64_valid() accepts, below ~31 years so that toNanos() cannot overflow. */
+        public boolean valid() {
+            return sec >= 0 && sec < 1_000_000_000L && nsec >= 0 && nsec < 1_000_000_000L;
+        }
     }
 
     public static String opcodeName(int opcode) {

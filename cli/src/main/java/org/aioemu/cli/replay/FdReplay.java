@@ -193,6 +193,14 @@ final class FdReplay {
         return Math.max(0, Math.min(asked, cap));
     }
 
+    /**
+     * How much to write: what the trace's kernel took (a write the trace saw cut short is replayed
+     * as the part that went through); at most 1 MiB of a write that failed.
+     */
+    private static long writeCount(long asked, long recorded) {
+        return Math.max(0, Math.min(asked, recorded >= 0 ? recorded : 1 << 20));
+    }
+
     private void check(TraceCall c, CallArgs.ReadWrite a, OpenFd f, MemorySegment got, long pos, long issuedAt) {
         String bad = null;
         switch (f.kind()) {
@@ -235,11 +243,13 @@ final class FdReplay {
     Long write(TraceCall c, CallArgs.ReadWrite a) {
         OpenFd f = fds.resolve(a.fd(), FdTable.Use.WRITE, c.line());
         if (f != null && !ready(c, f, HostConstants.POLLOUT)) return null;
-        long count = Math.max(0, a.count());
+        long count = writeCount(a.count(), c.outcome().value());
         BufferPool.Lease buf = pool.lease(0, count);
         try {
             long seed = ((long) c.line() << 16) ^ 0xB5AD4ECEDA1CE2A9L;
             int fd = f != null ? f.host() : -1;
+            FdInfo before = f != null && f.stream() ? FdInfo.probeOrNull(fd, new int[1]) : null;
+            boolean wasNonBlocking = before == null || before.nonBlocking();
             FileContent.PendingWrite pw = null;
             long pos = 0;
             if (f == null || f.kind() == OpenFd.Kind.PLACEHOLDER || f.kind() == OpenFd.Kind.DIRECTORY) {
@@ -253,7 +263,15 @@ final class FdReplay {
             } else {
                 DataPattern.fill(buf.buffer(), seed, f.out().append(seed, count));
             }
-            long r = a.offset() >= 0 ? HostIo.pwrite(fd, buf.buffer(), count, a.offset()) : HostIo.write(fd, buf.buffer(), count);
+            // room for one byte is not room for all: a blocking stream write is made non-blocking, so it
+            // cannot wait for a reader that, in a one-thread replay, comes after it
+            boolean unblocked = !wasNonBlocking && HostIo.setNonBlocking(fd, true) == 0;
+            long r;
+            try {
+                r = a.offset() >= 0 ? HostIo.pwrite(fd, buf.buffer(), count, a.offset()) : HostIo.write(fd, buf.buffer(), count);
+            } finally {
+                if (unblocked) HostIo.setNonBlocking(fd, false);
+            }
             if (pw != null) f.file().complete(pw, Math.max(0, r), seed, epoch.incrementAndGet());
             if (f != null && f.out() != null && r != count) f.out().markUnknown();
             if (r > 0 && a.offset() < 0 && f != null && f.position() != null) f.position().offset = pos + r;
@@ -281,7 +299,7 @@ final class FdReplay {
 
     /** Waits (up to the limit) until a blocking stream fd could do what the trace shows it did without blocking forever. */
     private boolean ready(TraceCall c, OpenFd f, int events) {
-        if (!f.stream() || !c.outcome().succeeded()) return true;
+        if (!f.stream()) return true;
         FdInfo info = FdInfo.probeOrNull(f.host(), new int[1]);
         if (info == null || info.nonBlocking()) return true;
         int rev = HostIo.pollOne(f.host(), (short) events, waitLimitMillis);

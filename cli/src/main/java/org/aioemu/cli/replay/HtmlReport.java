@@ -63,13 +63,17 @@ final class HtmlReport {
         b.append("</table>\n<h2>Latency histograms</h2>\n");
         for (Map.Entry<String, Histogram> e : r.latency().entrySet()) svg(b, e.getKey(), e.getValue());
 
-        if (!r.notes().isEmpty()) {
-            b.append("<h2>Notes</h2>\n<ul>\n");
-            for (TraceWarning w : r.notes()) b.append("<li>").append(esc(w.toString())).append("</li>\n");
-            b.append("</ul>\n");
-        }
+        list(b, "Where the translation parts from Linux semantics", r.translations());
+        list(b, "Notes", r.notes());
         b.append("</body></html>\n");
         return b.toString();
+    }
+
+    private static void list(StringBuilder b, String title, List<TraceWarning> items) {
+        if (items.isEmpty()) return;
+        b.append("<h2>").append(esc(title)).append("</h2>\n<ul>\n");
+        for (TraceWarning w : items) b.append("<li>").append(esc(w.toString())).append("</li>\n");
+        b.append("</ul>\n");
     }
 
     /** One histogram: a bar per power-of-two latency bucket from 1 µs, height by count (linear). */

@@ -34,7 +34,11 @@ import picocli.CommandLine.Spec;
             "Files the trace opens are recreated under --root with the sizes its reads need; writes carry a "
                     + "deterministic pattern so every read is checked against them. io_getevents events are matched by "
                     + "aio_data, or by operation and result where aio_data cannot tell requests apart (fio).",
-            "Runs on the host kernel's AIO until the emulation is wired in."},
+            "Runs on the emulated Linux ABI (--on picks its mode, or the host kernel). --abi freebsd replays a Linux "
+                    + "trace across ABIs: each call is translated into the emulated FreeBSD ABI (io_submit -> "
+                    + "aio_read/aio_write/aio_readv/aio_writev/aio_fsync or lio_listio(LIO_NOWAIT), io_getevents -> "
+                    + "aio_waitcomplete, io_cancel -> aio_cancel, io_setup/io_destroy -> bookkeeping), and the report "
+                    + "says, call by call, where FreeBSD's semantics give a different result and why."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:replayed (differences are reported but do not fail without --strict)",
             "1:differences found, with --strict", "2:bad usage, or a trace that cannot be read or replayed"},
@@ -42,7 +46,8 @@ import picocli.CommandLine.Spec;
         footer = {"  aioemu replay fio-libaio.strace",
             "  aioemu replay --strict --report replay.html aiotrace-libaio.strace",
             "  aioemu replay --record fio.jsonl fio-libaio.strace && aioemu replay --format jsonl fio.jsonl",
-            "  aioemu replay --root /tmp/replay --timing original --lenient damaged.strace"})
+            "  aioemu replay --root /tmp/replay --timing original --lenient damaged.strace",
+            "  aioemu replay --abi freebsd aiotrace-libaio.strace   (where FreeBSD semantics differ)"})
 public final class ReplayCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -90,6 +95,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private ReplayTarget target() {
         if (target != null) return target.get();
+        if (abi.equals("freebsd")) return ReplayTarget.freeBsd();
         return switch (on) {
             case "emulation" -> ReplayTarget.emulation(org.aioemu.linux.LinuxSubmitMode.LINUX);
             case "async" -> ReplayTarget.emulation(org.aioemu.linux.LinuxSubmitMode.ASYNC);
@@ -98,7 +104,7 @@ public final class ReplayCommand implements Callable<Integer> {
         };
     }
 
-    @Option(names = "--abi", paramLabel = "linux|freebsd", description = "ABI to replay on (default: linux). freebsd is not built yet.")
+    @Option(names = "--abi", paramLabel = "linux|freebsd", description = "ABI to replay on (default: linux); freebsd translates the Linux calls into the FreeBSD ABI.")
     void abi(String value) {
         if (!value.equals("linux") && !value.equals("freebsd")) throw bad("--abi must be linux or freebsd, not '" + value + "'");
         abi = value;
@@ -128,11 +134,11 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (abi.equals("freebsd")) {
-            err.println("replay: --abi freebsd (cross-ABI replay through the FreeBSD translator) is not built yet");
+        if (abi.equals("freebsd") && !on.equals("emulation")) {
+            err.println("replay: --on applies to --abi linux only");
             return 2;
         }
         if (waitLimit <= 0) {
@@ -150,7 +156,9 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayReport r;
         try {
             List<TraceCall> calls = TraceFormat.load(trace, format, lenient, warnings::add);
-            r = new ReplayEngine(target(), options).run(trace.getFileName().toString(), calls, warnings, progress);
+            try (ReplayTarget t = target()) {
+                r = new ReplayEngine(t, options).run(trace.getFileName().toString(), calls, warnings, progress);
+            }
         } catch (TraceFormatException e) {
             progress.finish();
             err.println("replay: " + trace + ": " + e.getMessage() + (lenient ? "" : " (--lenient skips such lines)"));

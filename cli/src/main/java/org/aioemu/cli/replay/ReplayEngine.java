@@ -68,12 +68,14 @@ public final class ReplayEngine {
                 report.latency(c.call(), System.nanoTime() - t0);
                 report.replayed++;
                 if (r.result() != null) compare(c, r.result(), report);
+                if (target.translation() != null) explain(c, before, fds, report);
                 if (report.differences().size() == before) report.matched++;
                 if (options.record()) report.recordCall(c.withOutcome(r.result() == null ? Outcome.UNKNOWN
                         : new Outcome(replayedValue(c, r.result()), c.outcome().path()), r.args()));
             }
             progress.update(order.size(), order.size());
             report.elapsedNanos = System.nanoTime() - start;
+            if (target.translation() != null) report.translatedCalls(target.translation().calls());
         }
         fdNotes.forEach(report::note);
         return report;
@@ -129,6 +131,27 @@ public final class ReplayEngine {
                 yield new Replayed(r.result(), new CallArgs.IoCancel(x.ctx(), x.iocb(), r.event()));
             }
         };
+    }
+
+    /**
+     * Files the translation's notes for this call under its line, and gives them as the reason of
+     * the differences the call produced (a read of an eventfd the translation never signalled too).
+     */
+    private void explain(TraceCall c, int before, FdTable fds, ReplayReport report) {
+        List<String> why = new ArrayList<>(target.translation().drainNotes());
+        why.forEach(n -> report.translation(new TraceWarning(c.line(), c.call() + ": " + n)));
+        if (c.args() instanceof CallArgs.ReadWrite rw && rw.fd() != null) {
+            OpenFd f = fds.get(rw.fd().fd());
+            String fdWhy = f == null ? null : target.translation().explainFd(f.host());
+            if (fdWhy != null) why.add(fdWhy);
+        }
+        if (c.args() instanceof CallArgs.IoGetevents g) {
+            for (AioStructs.TraceIoEvent e : g.events()) {
+                String evWhy = target.translation().explainEvent(e.data());
+                if (evWhy != null && !why.contains(evWhy)) why.add(evWhy);
+            }
+        }
+        if (!why.isEmpty()) report.explain(before, String.join("; ", why));
     }
 
     private static void compare(TraceCall c, long replayed, ReplayReport report) {

@@ -40,6 +40,8 @@ public final class ReplayReport {
     long checksFailed;
     private final List<Difference> differences = new ArrayList<>();
     private final List<TraceWarning> notes = new ArrayList<>();
+    private final List<TraceWarning> translations = new ArrayList<>();
+    private Map<String, Long> translatedCalls = Map.of();
     private final Map<Matching, Long> matching = new EnumMap<>(Matching.class);
     private final Map<String, Histogram> latency = new TreeMap<>();
     private final Map<String, Long> paths = new LinkedHashMap<>();
@@ -56,6 +58,29 @@ public final class ReplayReport {
 
     void note(TraceWarning w) {
         notes.add(w);
+    }
+
+    /** Where a cross-ABI translation parts from Linux's semantics, at one call of the trace. */
+    void translation(TraceWarning w) {
+        translations.add(w);
+    }
+
+    void translatedCalls(Map<String, Long> calls) {
+        translatedCalls = calls;
+    }
+
+    /** The other ABI's calls a cross-ABI replay made, by name (empty for a Linux target). */
+    public Map<String, Long> translatedCalls() {
+        return translatedCalls;
+    }
+
+    /** Adds this reason to the differences from index {@code from} on. */
+    void explain(int from, String why) {
+        for (int i = from; i < differences.size(); i++) {
+            Difference d = differences.get(i);
+            String detail = d.detail() == null || d.detail().contains(why) ? why : d.detail() + "; " + why;
+            differences.set(i, new Difference(d.line(), d.call(), d.recorded(), d.replayed(), detail));
+        }
     }
 
     void matched(Matching m) {
@@ -108,6 +133,11 @@ public final class ReplayReport {
     }
 
     /** Warnings of the parse and plan, and what replay had to guess or recreate. */
+    /** The cross-ABI translation's notes, call by call (empty for a Linux target). */
+    public List<TraceWarning> translations() {
+        return Collections.unmodifiableList(translations);
+    }
+
     public List<TraceWarning> notes() {
         return Collections.unmodifiableList(notes);
     }
@@ -188,6 +218,15 @@ public final class ReplayReport {
         if (!differences.isEmpty()) {
             b.append("\ndifferences\n");
             for (Difference d : differences) b.append("  ").append(d).append('\n');
+        }
+        if (!translatedCalls.isEmpty()) {
+            b.append("\ntranslated into ");
+            b.append(String.join(", ", new TreeMap<>(translatedCalls).entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+            b.append('\n');
+        }
+        if (!translations.isEmpty()) {
+            b.append("\nwhere the translation parts from Linux semantics\n");
+            for (TraceWarning w : translations) b.append("  ").append(w).append('\n');
         }
         if (!notes.isEmpty()) {
             b.append("\nnotes\n");

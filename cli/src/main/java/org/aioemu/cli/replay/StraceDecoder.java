@@ -78,8 +78,8 @@ final class StraceDecoder {
             case "io_setup" -> new CallArgs.IoSetup((int) number(arg(a, 0, 2)), ctxOut(a.get(1), outcome));
             case "io_destroy" -> new CallArgs.IoDestroy(number(arg(a, 0, 1)));
             case "io_submit" -> ioSubmit(a);
-            case "io_getevents" -> ioGetevents(a, false);
-            case "io_pgetevents" -> ioGetevents(a, true);
+            case "io_getevents" -> ioGetevents(a, false, outcome);
+            case "io_pgetevents" -> ioGetevents(a, true, outcome);
             case "io_cancel" -> ioCancel(a);
             default -> throw new IllegalStateException(name);
         };
@@ -97,7 +97,7 @@ final class StraceDecoder {
         return new CallArgs.IoSubmit(ctx, nr, iocbs, arr.truncated());
     }
 
-    private CallArgs ioGetevents(List<StraceValue> a, boolean withSigmask) {
+    private CallArgs ioGetevents(List<StraceValue> a, boolean withSigmask, Outcome outcome) {
         long ctx = number(arg(a, 0, withSigmask ? 6 : 5));
         long min = number(a.get(1));
         long nr = number(a.get(2));
@@ -106,6 +106,14 @@ final class StraceDecoder {
         if (a.get(3) instanceof Arr arr) {
             for (StraceValue v : arr.items()) events.add(event(v));
             truncated = arr.truncated();
+        }
+        Long got = outcome.value();
+        if (got != null && got > 0) {
+            // the result counts the events: strace shows them all, or some and "..."
+            if (!truncated && got != events.size() || truncated && got < events.size()) {
+                throw new TraceFormatException(line, "io_getevents returned " + got + " but strace shows " + events.size() + " events");
+            }
+            if (got > Math.max(nr, 0)) throw new TraceFormatException(line, "io_getevents returned " + got + " events, more than nr=" + nr);
         }
         TraceTimespec timeout = switch (a.get(4)) {
             case Struct ts -> new TraceTimespec(number(field(ts, "tv_sec")), number(field(ts, "tv_nsec")));

@@ -23,11 +23,12 @@ import java.util.regex.Pattern;
  * lenient mode skips the line and reports a {@link TraceWarning}.
  */
 public final class StraceParser {
-    private static final Pattern PID_BRACKET = Pattern.compile("^\\[pid +(\\d+)\\] +");
-    private static final Pattern PID_PLAIN = Pattern.compile("^(\\d+) +(?=\\S)");
+    // digit counts are bounded so that every match fits the number it is parsed into
+    private static final Pattern PID_BRACKET = Pattern.compile("^\\[pid +(\\d{1,9})\\] +");
+    private static final Pattern PID_PLAIN = Pattern.compile("^(\\d{1,9}) +(?=\\S)");
     private static final Pattern CLOCK = Pattern.compile("^(\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d{1,9}))? +");
-    private static final Pattern EPOCH = Pattern.compile("^(\\d+)\\.(\\d{1,9}) +");
-    private static final Pattern DURATION = Pattern.compile(" <(\\d+)\\.(\\d{1,9})>$");
+    private static final Pattern EPOCH = Pattern.compile("^(\\d{1,12})\\.(\\d{1,9}) +");
+    private static final Pattern DURATION = Pattern.compile(" <(\\d{1,12})\\.(\\d{1,9})>$");
     private static final Pattern RESUMED = Pattern.compile("^<\\.\\.\\. ([A-Za-z0-9_]+) resumed>(.*)$");
     private static final String UNFINISHED = "<unfinished ...>";
 

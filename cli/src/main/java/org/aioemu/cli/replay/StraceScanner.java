@@ -18,7 +18,7 @@ import org.aioemu.cli.replay.StraceValue.Sym;
  * -X verbose comments and -y paths. Knows nothing about what the arguments mean.
  */
 final class StraceScanner {
-    private static final Pattern NUMBER = Pattern.compile("-?(0[xX][0-9a-fA-F]+|[0-9]+)");
+    private static final Pattern NUMBER = Pattern.compile("-?(0[xX][0-9a-fA-F]{1,16}|0[0-7]{0,22}|[1-9][0-9]{0,19})");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final String s;
@@ -57,7 +57,7 @@ final class StraceScanner {
         while (p < s.length() && !Character.isWhitespace(s.charAt(p)) && s.charAt(p) != '<') p++;
         String tok = s.substring(start, p);
         if (!NUMBER.matcher(tok).matches()) throw error("unreadable result '" + tok + "'");
-        long v = LinuxNames.parseNumber(tok);
+        long v = number(tok);
         resultPath = peek() == '<' ? path() : null;
         if (v == -1) {
             skipSpaces();
@@ -65,7 +65,7 @@ final class StraceScanner {
             while (p < s.length() && !Character.isWhitespace(s.charAt(p))) p++;
             String errno = s.substring(e, p);
             if (errno.isEmpty()) return -1L;
-            int n = NUMBER.matcher(errno).matches() ? (int) LinuxNames.parseNumber(errno) : LinuxNames.errnoNumber(errno);
+            int n = NUMBER.matcher(errno).matches() ? (int) number(errno) : LinuxNames.errnoNumber(errno);
             if (n < 0) throw error("unknown errno '" + errno + "'");
             return (long) -n;
         }
@@ -182,7 +182,7 @@ final class StraceScanner {
         }
         String path = peek() == '<' ? path() : null;
         if (comment == null) comment = comment();
-        if (NUMBER.matcher(text).matches()) return new Num(LinuxNames.parseNumber(text), comment, path);
+        if (NUMBER.matcher(text).matches()) return new Num(number(text), comment, path);
         return new Sym(text, comment, path);
     }
 
@@ -264,6 +264,14 @@ final class StraceScanner {
             truncated = true;
         }
         return new Str(new TraceBytes(out.toByteArray(), truncated));
+    }
+
+    private long number(String text) {
+        try {
+            return LinuxNames.parseNumber(text);
+        } catch (NumberFormatException e) {
+            throw error("number out of range: " + text);
+        }
     }
 
     private char peek() {

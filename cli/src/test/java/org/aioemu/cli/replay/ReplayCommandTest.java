@@ -91,14 +91,15 @@ class ReplayCommandTest {
     }
 
     @Test
-    @DisplayName("usage errors exit 2: unknown format or timing, FreeBSD replay not built, missing trace")
+    @DisplayName("usage errors exit 2: unknown format or timing, --on with --abi freebsd, missing trace")
     void usageErrors() throws Exception {
         Path t = TestTraces.resourceFile("mtaio-raw.strace", dir);
         assertEquals(2, run("--format", "xml", t.toString()).code());
         assertEquals(2, run("--timing", "fast", t.toString()).code());
-        Run bsd = run("--abi", "freebsd", t.toString());
+        Run bsd = run("--abi", "freebsd", "--on", "kernel", t.toString());
         assertEquals(2, bsd.code());
-        assertTrue(bsd.err().contains("not built yet"), bsd.err());
+        assertTrue(bsd.err().contains("--on applies to --abi linux only"), bsd.err());
+        assertEquals(2, run("--abi", "solaris", t.toString()).code());
         assertEquals(2, run(dir.resolve("nope.strace").toString()).code());
         assertEquals(2, run().code(), "TRACE is required");
     }
@@ -112,5 +113,20 @@ class ReplayCommandTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(Files.isDirectory(root.resolve("tmp/aioemu-mt")), "the trace's directory is recreated under --root");
         assertTrue(Files.isRegularFile(root.resolve("lib/x86_64-linux-gnu/libc.so.6")), "files the loader read are laid out too");
+    }
+
+    @Test
+    @DisplayName("--abi freebsd on aiotrace: differences listed with their reasons in text and HTML; --strict makes them exit 1")
+    void crossAbiFromTheCommandLine() throws Exception {
+        Path trace = SharedTraces.trace("aiotrace-libaio.strace");
+        Path html = dir.resolve("x.html");
+        Run r = run("--abi", "freebsd", "--wait-limit", "0.3", "--report", html.toString(), trace.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("aioemu freebsd ABI"), r.out());
+        assertTrue(r.out().contains("line 14 io_submit: recorded 1, replayed -1 EINVAL"), r.out());
+        assertTrue(r.out().contains("where the translation parts from Linux semantics"), r.out());
+        assertTrue(r.out().contains("translated into aio_cancel"), r.out());
+        assertTrue(Files.readString(html).contains("Where the translation parts from Linux semantics"));
+        assertEquals(1, run("--strict", "--abi", "freebsd", "--wait-limit", "0.3", trace.toString()).code());
     }
 }

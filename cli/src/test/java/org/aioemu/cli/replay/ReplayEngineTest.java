@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.aioemu.linux.kernel.HostKernelAio;
 
 /** Replays on the host kernel's own AIO: a trace of the kernel replayed on the kernel must show no difference. */
 class ReplayEngineTest {
@@ -109,12 +110,14 @@ class ReplayEngineTest {
     @DisplayName("an executor that corrupts read data is caught by the data check")
     void corruptedReadsAreCaught() throws Exception {
         LinuxAioSyscalls kernel = new HostKernelAio();
-        ReplayTarget corrupting = new ReplayTarget("corrupting", new CorruptingAio(kernel), CompletionPaths.UNKNOWN);
+        ReplayTarget corrupting = new ReplayTarget("corrupting", new CorruptingAio(kernel), CompletionPaths.UNKNOWN, true);
         List<TraceCall> calls = TestTraces.load(SharedTraces.trace("fio-libaio-batch.strace"));
         ReplayReport r = new ReplayEngine(corrupting, ReplayOptions.defaults().withRoot(dir.resolve("c")))
                 .run("fio", calls, List.of(), ReplayEngine.Progress.NONE);
-        assertEquals(220, r.checksFailed, "every PREAD returned a flipped byte");
-        assertTrue(r.differences().getFirst().detail().contains("PREAD"), r.differences().getFirst().toString());
+        // every PREAD came back with its first byte flipped; only bytes a write in flight made ambiguous escape the check
+        assertTrue(r.checksFailed >= 209 && r.checksFailed <= 220, "caught " + r.checksFailed + " of 220");
+        assertEquals(r.checksFailed, r.differences().size());
+        assertTrue(r.differences().stream().allMatch(d -> d.detail().startsWith("PREAD of iocb")), r.differences().toString());
     }
 
     /** Flips the first byte each completed PREAD brought in: a broken executor for the data check to find. */
@@ -145,7 +148,7 @@ class ReplayEngineTest {
     @Test
     @DisplayName("the executor's completion paths are counted per request")
     void completionPathsHook() throws Exception {
-        ReplayTarget t = new ReplayTarget("kernel that says WORKER", new HostKernelAio(), addr -> Optional.of(CompletionPath.WORKER));
+        ReplayTarget t = new ReplayTarget("kernel that says WORKER", new HostKernelAio(), addr -> Optional.of(CompletionPath.WORKER), true);
         List<TraceCall> calls = TestTraces.strict(TestTraces.resource("mtaio-verbose.strace"));
         ReplayReport r = new ReplayEngine(t, ReplayOptions.defaults().withRoot(dir.resolve("p"))).run("mt", calls, List.of(),
                 ReplayEngine.Progress.NONE);

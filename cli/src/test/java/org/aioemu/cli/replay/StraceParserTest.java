@@ -327,6 +327,26 @@ class StraceParserTest {
         assertFalse(new TraceBytes(new byte[] {1}, false).equals(new TraceBytes(new byte[] {1}, true)));
     }
 
+    @Test
+    @DisplayName("damaged lines (cut, with a byte changed) give a TraceFormatException or parse; never another exception")
+    void damagedLinesNeverCrash() {
+        List<String> lines = TestTraces.resource("mtaio-verbose.strace").lines().toList();
+        java.util.Random rnd = new java.util.Random(20261122);
+        String junk = "()[]{},=<>\"\\x.0123456789/*|~ ?";
+        for (int k = 0; k < 3000; k++) {
+            StringBuilder line = new StringBuilder(lines.get(rnd.nextInt(lines.size())));
+            if (rnd.nextBoolean()) line.setLength(rnd.nextInt(line.length() + 1));
+            if (!line.isEmpty()) line.setCharAt(rnd.nextInt(line.length()), junk.charAt(rnd.nextInt(junk.length())));
+            try {
+                TestTraces.strict(line + "\n");
+            } catch (TraceFormatException expected) {
+                assertEquals(1, expected.line());
+            } catch (RuntimeException e) {
+                throw new AssertionError("crashed on: " + line, e);
+            }
+        }
+    }
+
     private static TraceCall call(List<TraceCall> calls, int line) {
         return calls.stream().filter(c -> c.line() == line).findFirst().orElseThrow(() -> new AssertionError("no call at line " + line));
     }

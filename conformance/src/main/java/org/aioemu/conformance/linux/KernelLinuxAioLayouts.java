@@ -1,52 +1,29 @@
 package org.aioemu.conformance.linux;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
+import org.aioemu.linux.AioRingHeader;
+import org.aioemu.linux.IoEvent;
+import org.aioemu.linux.Iocb;
+import org.aioemu.linux.LinuxTimespec;
+
 /**
  * The Linux AIO structs as a C program sees them ({@code <linux/aio_abi.h>}, x86_64), for the
- * tests that play that program. This is deliberately the test's own copy, not the emulation's:
- * an oracle that borrowed the emulation's layouts would agree with a wrong layout.
+ * tests that play that program: named handles over abi-linux's layouts (modelled once, there).
+ * Sharing them does not make the oracle agree with a wrong layout: the host kernel reads these
+ * bytes in every differential run, and abi-linux's HostKernelAioTest checks each offset by
+ * round-tripping requests through the kernel.
  */
 public final class KernelLinuxAioLayouts {
     private KernelLinuxAioLayouts() {}
 
-    /*
-     * struct iocb {
-     *     __u64 aio_data;          //  0
-     *     __u32 aio_key;           //  8  (little endian order)
-     *     __kernel_rwf_t aio_rw_flags; // 12
-     *     __u16 aio_lio_opcode;    // 16
-     *     __s16 aio_reqprio;       // 18
-     *     __u32 aio_fildes;        // 20
-     *     __u64 aio_buf;           // 24
-     *     __u64 aio_nbytes;        // 32
-     *     __s64 aio_offset;        // 40
-     *     __u64 aio_reserved2;     // 48
-     *     __u32 aio_flags;         // 56
-     *     __u32 aio_resfd;         // 60
-     * };                           // 64
-     */
-    public static final StructLayout IOCB = MemoryLayout.structLayout(
-            JAVA_LONG.withName("aio_data"),
-            JAVA_INT.withName("aio_key"),
-            JAVA_INT.withName("aio_rw_flags"),
-            JAVA_SHORT.withName("aio_lio_opcode"),
-            JAVA_SHORT.withName("aio_reqprio"),
-            JAVA_INT.withName("aio_fildes"),
-            JAVA_LONG.withName("aio_buf"),
-            JAVA_LONG.withName("aio_nbytes"),
-            JAVA_LONG.withName("aio_offset"),
-            JAVA_LONG.withName("aio_reserved2"),
-            JAVA_INT.withName("aio_flags"),
-            JAVA_INT.withName("aio_resfd"));
+    public static final StructLayout IOCB = Iocb.LAYOUT;
 
     public static final VarHandle IOCB_DATA = field(IOCB, "aio_data");
     public static final VarHandle IOCB_KEY = field(IOCB, "aio_key");
@@ -61,35 +38,14 @@ public final class KernelLinuxAioLayouts {
     public static final VarHandle IOCB_FLAGS = field(IOCB, "aio_flags");
     public static final VarHandle IOCB_RESFD = field(IOCB, "aio_resfd");
 
-    /* struct io_event { __u64 data; __u64 obj; __s64 res; __s64 res2; };  // 32 */
-    public static final StructLayout IO_EVENT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("data"),
-            JAVA_LONG.withName("obj"),
-            JAVA_LONG.withName("res"),
-            JAVA_LONG.withName("res2"));
+    public static final StructLayout IO_EVENT = IoEvent.LAYOUT;
 
     public static final VarHandle EVENT_DATA = field(IO_EVENT, "data");
     public static final VarHandle EVENT_OBJ = field(IO_EVENT, "obj");
     public static final VarHandle EVENT_RES = field(IO_EVENT, "res");
     public static final VarHandle EVENT_RES2 = field(IO_EVENT, "res2");
 
-    /*
-     * struct aio_ring {   // fs/aio.c, at the address that is the ctx
-     *     unsigned id; unsigned nr; unsigned head; unsigned tail;
-     *     unsigned magic; unsigned compat_features; unsigned incompat_features;
-     *     unsigned header_length;   // 32
-     *     struct io_event io_events[];
-     * };
-     */
-    public static final StructLayout AIO_RING = MemoryLayout.structLayout(
-            JAVA_INT.withName("id"),
-            JAVA_INT.withName("nr"),
-            JAVA_INT.withName("head"),
-            JAVA_INT.withName("tail"),
-            JAVA_INT.withName("magic"),
-            JAVA_INT.withName("compat_features"),
-            JAVA_INT.withName("incompat_features"),
-            JAVA_INT.withName("header_length"));
+    public static final StructLayout AIO_RING = AioRingHeader.LAYOUT;
 
     public static final VarHandle RING_ID = field(AIO_RING, "id");
     public static final VarHandle RING_NR = field(AIO_RING, "nr");
@@ -100,9 +56,7 @@ public final class KernelLinuxAioLayouts {
     public static final VarHandle RING_INCOMPAT = field(AIO_RING, "incompat_features");
     public static final VarHandle RING_HEADER_LENGTH = field(AIO_RING, "header_length");
 
-    /* struct timespec { time_t tv_sec; long tv_nsec; };  // 16 */
-    public static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec"));
+    public static final StructLayout TIMESPEC = LinuxTimespec.LAYOUT;
 
     /* struct __aio_sigset { const sigset_t *sigmask; size_t sigsetsize; };  // 16 */
     public static final StructLayout AIO_SIGSET = MemoryLayout.structLayout(

@@ -134,11 +134,11 @@ public final class ConformanceReport implements TestExecutionListener {
         }
     }
 
-    /** The table by ABI and source, then every failure, known difference and not-applicable case with its reason. */
-    public static String markdown(List<Case> cases) {
-        StringBuilder sb = new StringBuilder("# Conformance report\n\n");
-        sb.append("| ABI | source | ported | passed | failed | not applicable | known differences |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+    /** One line of the report's table: the cases of one ABI ported from one source, by outcome. */
+    public record Row(String abi, CaseSource source, int ported, int passed, int failed, int notApplicable, int knownDifferences) {}
+
+    /** The table's lines, by ABI then source in {@link CaseSource} order. */
+    public static List<Row> rows(List<Case> cases) {
         Map<String, Map<CaseSource, int[]>> table = new TreeMap<>();
         for (Case c : cases) {
             int[] n = table.computeIfAbsent(c.abi(), k -> new EnumMap<>(CaseSource.class))
@@ -147,9 +147,21 @@ public final class ConformanceReport implements TestExecutionListener {
             n[switch (c.outcome()) { case PASSED -> 1; case FAILED -> 2; case NOT_APPLICABLE -> 3; }]++;
             if (c.knownDifference()) n[4]++;
         }
-        table.forEach((abi, bySource) -> bySource.forEach((src, n) -> sb.append("| ").append(abi).append(" | ")
-                .append(src.title()).append(" | ").append(n[0]).append(" | ").append(n[1]).append(" | ")
-                .append(n[2]).append(" | ").append(n[3]).append(" | ").append(n[4]).append(" |\n")));
+        List<Row> rows = new ArrayList<>();
+        table.forEach((abi, bySource) -> bySource.forEach((src, n) -> rows.add(new Row(abi, src, n[0], n[1], n[2], n[3], n[4]))));
+        return rows;
+    }
+
+    /** The table by ABI and source, then every failure, known difference and not-applicable case with its reason. */
+    public static String markdown(List<Case> cases) {
+        StringBuilder sb = new StringBuilder("# Conformance report\n\n");
+        sb.append("| ABI | source | ported | passed | failed | not applicable | known differences |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Row r : rows(cases)) {
+            sb.append("| ").append(r.abi()).append(" | ").append(r.source().title()).append(" | ").append(r.ported())
+                    .append(" | ").append(r.passed()).append(" | ").append(r.failed()).append(" | ").append(r.notApplicable())
+                    .append(" | ").append(r.knownDifferences()).append(" |\n");
+        }
         appendList(sb, "Failures", cases, c -> c.outcome() == Outcome.FAILED);
         appendList(sb, "Known differences", cases, Case::knownDifference);
         appendList(sb, "Not applicable", cases, c -> c.outcome() == Outcome.NOT_APPLICABLE);

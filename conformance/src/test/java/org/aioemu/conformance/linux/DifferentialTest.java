@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.aioemu.linux.kernel.HostKernelAio;
 
 /**
  * The differential run: generated sequences of Linux AIO calls on real files, pipes and
@@ -75,7 +76,7 @@ class DifferentialTest {
         // determinism is enough (-Ddifferential.selfSequences overrides)
         boolean emulationCompared = !EmulationProvider.all().isEmpty() && emulationEnabled();
         int n = Integer.getInteger("differential.selfSequences", emulationCompared ? 250 : sequences());
-        World kernel = new World("host kernel", KernelLinuxAio::new);
+        World kernel = new World("host kernel", HostKernelAio::new);
         DifferentialReport r = run(kernel, kernel, Profile.IN_ORDER_BATCHES, dir.resolve("self"), n);
         System.out.println(DifferentialReport.avoided());
         assertTrue(r.clean(), r::summary);
@@ -98,7 +99,7 @@ class DifferentialTest {
         boolean enabled = emulationEnabled();
         if (!enabled) System.out.println("differential: the emulation comparison was turned off (-Ddifferential.emulation=false)");
         Assumptions.assumeTrue(enabled, "emulation comparison turned off (-Ddifferential.emulation=false)");
-        World kernel = new World("host kernel", KernelLinuxAio::new);
+        World kernel = new World("host kernel", HostKernelAio::new);
         StringBuilder failures = new StringBuilder();
         for (EmulationProvider.Candidate c : candidates) {
             DifferentialReport r = run(kernel, new World(c.name(), c.newProcess()), c.profile(),

@@ -24,6 +24,7 @@ import org.aioemu.linux.Iocb;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxErrno;
 import org.aioemu.linux.LinuxSubmitMode;
+import org.aioemu.linux.kernel.HostKernelAio;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -83,7 +84,7 @@ class SignalInterruptsSubmitTest extends EmulatedLinuxCases {
     }
 
     private LinuxAioSyscalls world(String name) {
-        return name.startsWith("host") ? new KernelLinuxAio() : program(LinuxSubmitMode.LINUX).os;
+        return name.startsWith("host") ? new HostKernelAio() : program(LinuxSubmitMode.LINUX).os;
     }
 
     private int[] pipe() {

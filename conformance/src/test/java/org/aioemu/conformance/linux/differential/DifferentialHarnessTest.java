@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import jnr.constants.platform.linux.Errno;
-import org.aioemu.conformance.linux.KernelLinuxAio;
+import org.aioemu.linux.kernel.HostKernelAio;
 import org.aioemu.conformance.linux.differential.DifferentialRunner.World;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.junit.jupiter.api.DisplayName;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DifferentialHarnessTest {
     private static final long SEED = 42;
-    private static final World KERNEL = new World("host kernel", KernelLinuxAio::new);
+    private static final World KERNEL = new World("host kernel", HostKernelAio::new);
 
     @TempDir Path dir;
 
@@ -88,7 +88,7 @@ class DifferentialHarnessTest {
 
     /** The kernel, except that io_submit reports EINVAL as EBADF. */
     private static final class ErrnoMutant implements LinuxAioSyscalls {
-        private final KernelLinuxAio k = new KernelLinuxAio();
+        private final HostKernelAio k = new HostKernelAio();
 
         @Override public long ioSetup(int nr, long ctxp) { return k.ioSetup(nr, ctxp); }
         @Override public long ioDestroy(long ctx) { return k.ioDestroy(ctx); }
@@ -105,7 +105,7 @@ class DifferentialHarnessTest {
 
     /** The kernel, except that io_getevents adds 1 to the res of the first event it returns. */
     private static final class EventMutant implements LinuxAioSyscalls {
-        private final KernelLinuxAio k = new KernelLinuxAio();
+        private final HostKernelAio k = new HostKernelAio();
 
         @Override public long ioSetup(int nr, long ctxp) { return k.ioSetup(nr, ctxp); }
         @Override public long ioDestroy(long ctx) { return k.ioDestroy(ctx); }

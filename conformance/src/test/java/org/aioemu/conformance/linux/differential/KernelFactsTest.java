@@ -26,7 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.linux.Errno;
-import org.aioemu.conformance.linux.KernelLinuxAio;
+import org.aioemu.linux.kernel.HostKernelAio;
 import org.aioemu.core.host.HostIo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +50,7 @@ class KernelFactsTest {
     private static final long EOPNOTSUPP = -Errno.EOPNOTSUPP.intValue();
     private static final long EINPROGRESS = -Errno.EINPROGRESS.intValue();
 
-    private final KernelLinuxAio aio = new KernelLinuxAio();
+    private final HostKernelAio aio = new HostKernelAio();
     private final Arena arena = Arena.ofConfined();
     private final List<Long> contexts = new ArrayList<>();
     private final List<Integer> fds = new ArrayList<>();

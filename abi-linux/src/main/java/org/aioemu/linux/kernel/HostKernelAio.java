@@ -1,23 +1,33 @@
-package org.aioemu.conformance.linux;
+package org.aioemu.linux.kernel;
 
 import org.aioemu.core.host.HostIo;
 import org.aioemu.linux.LinuxAioSyscalls;
 
 /**
- * The host kernel's own Linux AIO, called by raw system call: the oracle the emulation is
- * compared with. Nothing is checked or translated on the way; a failure comes back as the
- * negative errno, which is the kernel ABI's own convention.
+ * The host kernel's own Linux AIO, by raw system call (glibc wraps none of the io_* calls): the
+ * oracle the emulation is compared with, and what {@code aioemu replay --on kernel} replays on.
+ * Nothing is checked or translated on the way; a failure comes back as the negative errno, the
+ * kernel ABI's own convention. Programs drive it with the same {@link org.aioemu.linux.Iocb} and
+ * {@link org.aioemu.linux.IoEvent} layouts the emulation decodes, so the kernel itself checks
+ * those layouts (HostKernelAioTest).
  *
  * <p>Contexts made through it belong to this JVM's address space, as they would to any program.
  */
-public final class KernelLinuxAio implements LinuxAioSyscalls {
+public final class HostKernelAio implements LinuxAioSyscalls {
     // x86_64 <asm/unistd_64.h>
-    static final long SYS_IO_SETUP = 206;
-    static final long SYS_IO_DESTROY = 207;
-    static final long SYS_IO_GETEVENTS = 208;
-    static final long SYS_IO_SUBMIT = 209;
-    static final long SYS_IO_CANCEL = 210;
-    static final long SYS_IO_PGETEVENTS = 333;
+    private static final long SYS_IO_SETUP = 206;
+    private static final long SYS_IO_DESTROY = 207;
+    private static final long SYS_IO_GETEVENTS = 208;
+    private static final long SYS_IO_SUBMIT = 209;
+    private static final long SYS_IO_CANCEL = 210;
+    private static final long SYS_IO_PGETEVENTS = 333;
+
+    public HostKernelAio() {
+        String arch = System.getProperty("os.arch");
+        if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
+            throw new UnsupportedOperationException("host kernel AIO uses x86_64 syscall numbers; this is " + arch);
+        }
+    }
 
     @Override
     public long ioSetup(int nrEvents, long ctxp) {
