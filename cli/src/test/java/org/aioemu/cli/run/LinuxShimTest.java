@@ -31,6 +31,32 @@ class LinuxShimTest {
     }
 
     @Test
+    @DisplayName("libaio.h: every size, offset, constant and io_prep_* result matches the system libaio header, in C11, GNU C and C++")
+    void headerMatchesLibaio() throws Exception {
+        var shim = ShimArtifacts.locate(ShimAbi.LINUX);
+        String src = CProgram.SOURCES.resolve("layout.c").toString();
+        for (String std : List.of("-std=gnu11", "-std=c11")) {
+            List<String> common = List.of("gcc", std, "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", src);
+            Path theirs = dir.resolve("layout-libaio"), ours = dir.resolve("layout-aioemu");
+            CProgram.run(concat(common, List.of("-o", theirs.toString(), "-laio")), Map.of(), dir).expectExit(0);
+            CProgram.run(concat(common, List.of("-I" + shim.include(), "-o", ours.toString(), "-L" + shim.libraryDir(),
+                    "-Wl,-rpath," + shim.libraryDir(), "-l" + ShimAbi.LINUX.libraryName())), Map.of(), dir).expectExit(0);
+            var a = CProgram.run(List.of(theirs.toString()), Map.of(), dir).expectExit(0);
+            var b = CProgram.run(List.of(ours.toString()), Map.of(), dir).expectExit(0);
+            assertEquals(a.out(), b.out(), std);
+            assertTrue(a.out().contains("sizeof(struct iocb) = 64") && a.out().contains("functions 12"), a::toString);
+        }
+        CProgram.run(List.of("g++", "-x", "c++", "-Wall", "-Wextra", "-Werror", "-fsyntax-only", "-I" + shim.include(), src), Map.of(), dir)
+                .expectExit(0);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
     @DisplayName("an unmodified binary linked with the system libaio gives its native output on aioemu; the JVM's own output goes to stderr")
     void unmodifiedLibaioBinary() throws Exception {
         Path prog = CProgram.buildWithLibaio("basic", dir);
