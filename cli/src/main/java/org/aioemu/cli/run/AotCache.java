@@ -51,6 +51,9 @@ final class AotCache {
                 return null;
             }
             Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (var old = Files.newDirectoryStream(dir, "aioemu-*.aot")) {   // caches of earlier builds (16 MB each)
+                for (Path stale : old) if (!stale.equals(cache)) Files.deleteIfExists(stale);
+            }
             return cache;
         } catch (IOException e) {
             return null;                        // no cache: a slower start, nothing worse

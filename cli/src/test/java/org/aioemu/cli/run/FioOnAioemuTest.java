@@ -59,6 +59,18 @@ class FioOnAioemuTest {
     }
 
     @Test
+    @DisplayName("fio --thread with three job threads in one process (each thread attached to the JVM on its first call) verifies on aioemu")
+    void threadsVerify() throws Exception {
+        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        Path jobs = java.nio.file.Files.createDirectories(dir.resolve("threads"));   // a file per job: they must not overwrite each other
+        var r = CProgram.onAioemu(env, List.of(fio, "--thread", "--numjobs=3", "--name=threads", "--directory=" + jobs,
+                "--ioengine=libaio", "--iodepth=16", "--rw=randrw", "--bs=4k", "--size=2m", "--verify=crc32c", "--do_verify=1",
+                "--verify_fatal=1", "--group_reporting"), Map.of(), dir);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("jobs=3): err= 0"), r::toString);
+    }
+
+    @Test
     @DisplayName("fio --ioengine=posixaio under aioemu exec runs glibc's aio_* (a third ABI aioemu does not emulate): it still verifies, with no JVM started")
     void posixaioIsGlibcs() throws Exception {
         var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
