@@ -3,6 +3,8 @@
  * the child cannot use the parent's context (EINVAL, while libaio's zero-timeout check still
  * answers 0 on its inherited empty ring), creates its own and does I/O on it; the parent's
  * context keeps working. The same output natively and on aioemu.
+ * With a second argument "nojvm" the child first removes AIOEMU_JAVA_HOME from its environment,
+ * so that no fresh JVM can start there: on aioemu its io_setup answers -ENOSYS.
  */
 #define _GNU_SOURCE
 #include <libaio.h>
@@ -47,6 +49,12 @@ int main(int argc, char **argv) {
         printf("child: zero-timeout getevents on the parent's ctx %d\n", io_getevents(ctx, 0, 1, &ev, &zero));
         printf("child: io_destroy of the parent's ctx %d\n", io_destroy(ctx));
         io_context_t mine = 0;
+        if (argc > 2 && strcmp(argv[2], "nojvm") == 0) {
+            unsetenv("AIOEMU_JAVA_HOME");
+            printf("child: io_setup without a JVM to start %d\n", io_setup(8, &mine));
+            fflush(stdout);
+            exit(4);
+        }
         printf("child: io_setup %d\n", io_setup(8, &mine));
         int cfd = open(argv[1], O_RDWR);
         write_read(mine, cfd, "child");

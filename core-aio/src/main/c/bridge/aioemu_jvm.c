@@ -265,7 +265,14 @@ static void start_locked(const char *install_class, int fresh_namespace) {
     raw_sigaction(SIGXFSZ, &xfsz_before, NULL);
     if (!ok) {
         state = AIOEMU_JVM_FAILED;
-        report_once(a.error);
+        if (fresh_namespace) {         /* the one line says why in fork terms; the JVM's reason follows only with AIOEMU_DEBUG */
+            char msg[160];
+            snprintf(msg, sizeof msg, "pid %d was forked after the JVM started; AIO is unavailable here", (int)getpid());
+            report_once(msg);
+            if (getenv("AIOEMU_DEBUG")) dprintf(2, "aioemu: (%s)\n", a.error);
+        } else {
+            report_once(a.error);
+        }
         return;
     }
     install_fault_handler();
@@ -291,12 +298,6 @@ EXPORT int aioemu_jvm_start(const char *install_class, struct aioemu_bridge *tab
         int fresh = state == AIOEMU_JVM_FORKED;
         the_table = table;
         start_locked(install_class, fresh);
-        if (fresh && state != AIOEMU_JVM_UP) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "pid %d was forked after the JVM started; AIO is unavailable here", (int)getpid());
-            failure_reported = 0;
-            report_once(msg);
-        }
     }
     int up = state == AIOEMU_JVM_UP && the_table == table && !jvm_exiting;
     pthread_mutex_unlock(&init_lock);

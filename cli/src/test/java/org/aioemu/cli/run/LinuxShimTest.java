@@ -92,6 +92,13 @@ class LinuxShimTest {
         var emu = CProgram.onAioemu(drain, List.of(prog.toString(), dir.resolve("fe.dat").toString()), Map.of(), dir).expectExit(0);
         assertEquals(nat.out(), emu.out(), () -> "native:\n" + nat + "\naioemu:\n" + emu);
         assertTrue(emu.out().contains("child: io_setup 0") && emu.out().contains("child: submit on the parent's ctx -22"), emu::toString);
+
+        // where the child cannot have a JVM of its own: -ENOSYS and one line on stderr saying why
+        var noJvm = CProgram.onAioemu(drain, List.of(prog.toString(), dir.resolve("fx.dat").toString(), "nojvm"), Map.of(), dir).expectExit(0);
+        assertTrue(noJvm.out().contains("child: io_setup without a JVM to start -38") && noJvm.out().contains("parent: child exited 4"),
+                noJvm::toString);
+        assertEquals(1, noJvm.err().lines().count(), noJvm::toString);
+        assertTrue(noJvm.err().matches("aioemu: pid \\d+ was forked after the JVM started; AIO is unavailable here\\s*"), noJvm::toString);
     }
 
     @Test
