@@ -92,7 +92,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
     /** lookup_ioctx: the u32 id at the ctx address, read from the program's memory, names a table slot. */
     private LinuxAioContext lookup(long ctxId) {
         if (ctxId == 0) return null;
-        MemorySegment id = Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
+        MemorySegment id = Scratch.get().ringId;
         if (ForeignMemory.copyIn(ctxId, id, 4) < 0) return null;
         int slot = id.get(ValueLayout.JAVA_INT, 0);
         synchronized (table) {
@@ -205,7 +205,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
      */
     private static long deadline(long timeout) {
         if (timeout == 0) return Long.MAX_VALUE;
-        MemorySegment ts = Arena.ofAuto().allocate(16, 8);
+        MemorySegment ts = Scratch.get().timespec;
         if (ForeignMemory.copyIn(timeout, ts, 16) < 0) return FAULT;
         long sec = ts.get(ValueLayout.JAVA_LONG, 0);
         long nsec = ts.get(ValueLayout.JAVA_LONG, 8);
@@ -224,6 +224,30 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
     /** fork(): the child has no AIO state; the parent's context ids are EINVAL there (LNX-10). */
     public LinuxAioProcess fork(String childName) {
         return system.newProcess(childName, mode);
+    }
+
+    /**
+     * The exit policy at a program's exit (the in-process JVM's exit hook), leaving the contexts
+     * usable: exit handlers the program registered earlier still run afterwards and may call
+     * io_destroy. DRAIN cancels waiting polls (as exit_aio does) and waits for the rest;
+     * CANCEL_THEN_DRAIN cancels whatever has not started, then waits; DETACH returns at once.
+     */
+    public void runExitPolicy() {
+        switch (exitPolicy) {
+            case DETACH -> { }
+            case DRAIN -> {
+                List<LinuxAioContext> live;
+                synchronized (table) {
+                    live = new ArrayList<>(table);
+                }
+                for (LinuxAioContext ctx : live) if (ctx != null) ctx.core.cancelWaiting();
+                core.awaitQuiescent(null);
+            }
+            case CANCEL_THEN_DRAIN -> {
+                core.cancelAll();
+                core.awaitQuiescent(null);
+            }
+        }
     }
 
     /** Process exit (LNX-20): every context is destroyed the io_destroy way, with the process's policy. */

@@ -20,11 +20,13 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "POSIX AIO emulation layer for foreign ABIs (Linux native AIO, FreeBSD AIO) on one shared core.",
         subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class,
-                org.aioemu.cli.conform.ConformCommand.class, CompletionCommand.class, HelpCommand.class},
+                org.aioemu.cli.conform.ConformCommand.class, org.aioemu.cli.run.CcCommand.class,
+                org.aioemu.cli.run.ExecCommand.class, CompletionCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure, or differences found", "2:bad usage"},
         footerHeading = "%nExamples:%n",
         footer = {"  aioemu selftest", "  aioemu conform", "  aioemu replay --strict trace.strace",
+                "  aioemu cc --abi linux -o prog prog.c && aioemu exec --abi linux -- ./prog",
                 "  aioemu bench files --seconds 3 --abi linux", "  aioemu bench sockets --connections 10000 --json",
                 "  source <(aioemu completion)", "  aioemu help bench"})
 public final class Main {
@@ -43,6 +45,9 @@ public final class Main {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::onError);
         cl.setParameterExceptionHandler(Main::onBadUsage);
+        // cc passes gcc's options through; exec runs whatever follows the program name as its arguments
+        cl.getSubcommands().get("cc").setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         int code = cl.execute(args);
         out.flush();
         err.flush();
