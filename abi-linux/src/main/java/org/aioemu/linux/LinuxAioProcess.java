@@ -225,6 +225,30 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         return system.newProcess(childName, mode);
     }
 
+    /**
+     * The exit policy at a program's exit (the in-process JVM's exit hook), leaving the contexts
+     * usable: exit handlers the program registered earlier still run afterwards and may call
+     * io_destroy. DRAIN cancels waiting polls (as exit_aio does) and waits for the rest;
+     * CANCEL_THEN_DRAIN cancels whatever has not started, then waits; DETACH returns at once.
+     */
+    public void runExitPolicy() {
+        switch (exitPolicy) {
+            case DETACH -> { }
+            case DRAIN -> {
+                List<LinuxAioContext> live;
+                synchronized (table) {
+                    live = new ArrayList<>(table);
+                }
+                for (LinuxAioContext ctx : live) if (ctx != null) ctx.core.cancelWaiting();
+                core.awaitQuiescent(null);
+            }
+            case CANCEL_THEN_DRAIN -> {
+                core.cancelAll();
+                core.awaitQuiescent(null);
+            }
+        }
+    }
+
     /** Process exit (LNX-20): every context is destroyed the io_destroy way, with the process's policy. */
     public void exit() {
         List<LinuxAioContext> live;

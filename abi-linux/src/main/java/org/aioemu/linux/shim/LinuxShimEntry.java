@@ -1,0 +1,69 @@
+package org.aioemu.linux.shim;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.invoke.MethodHandles;
+
+import org.aioemu.core.AioError;
+import org.aioemu.core.ExitPolicy;
+import org.aioemu.core.bridge.BridgeEnv;
+import org.aioemu.core.bridge.BridgeInstall;
+import org.aioemu.core.bridge.BridgeTable;
+import org.aioemu.linux.LinuxAioProcess;
+import org.aioemu.linux.LinuxAioSyscalls;
+import org.aioemu.linux.LinuxAioSystem;
+import org.aioemu.linux.LinuxErrno;
+import org.aioemu.linux.LinuxSubmitMode;
+
+/**
+ * Where libaioemu-linux.so enters the JVM: {@link #install} fills the shim's table (struct
+ * linux_table in abi-linux/src/main/c/libaioemu_linux.c, slot order below) with upcall stubs to
+ * this process's {@link LinuxAioProcess}. The C program's pointers arrive as raw addresses and
+ * are read with the fault-safe copies of LinuxAioProcess, so a bad pointer is EFAULT.
+ */
+public final class LinuxShimEntry {
+    private LinuxShimEntry() {}
+
+    /** Table slots after the head, in struct linux_table's order. */
+    static final int FLAGS = 0, SETUP = 1, DESTROY = 2, SUBMIT = 3, CANCEL = 4, GETEVENTS = 5, PGETEVENTS = 6, SLOTS = 7;
+    /** flags: the C side may answer libaio's zero-timeout empty-ring io_getevents itself. */
+    static final long FAST_PATH_ALLOWED = 1;
+
+    private static LinuxAioSyscalls calls;
+
+    /** Called once by the C side on the JVM's start thread. */
+    public static void install(long table, long size) {
+        BridgeInstall.run("Linux AIO", () -> {
+            BridgeTable t = new BridgeTable(table, size, SLOTS);
+            LinuxAioSystem system = LinuxAioSystem.start();
+            LinuxAioProcess process = system.newProcess("pid " + ProcessHandle.current().pid(), LinuxSubmitMode.LINUX);
+            process.setExitPolicy(BridgeEnv.exitPolicy(ExitPolicy.DRAIN));
+            calls = process;
+            t.putLong(FLAGS, FAST_PATH_ALLOWED);
+            var lookup = MethodHandles.lookup();
+            long broken = -LinuxErrno.of(AioError.EIO);   // what a call that broke inside the JVM answers
+            t.upcall(SETUP, lookup, "ioSetup", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG), broken);
+            t.upcall(DESTROY, lookup, "ioDestroy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), broken);
+            t.upcall(SUBMIT, lookup, "ioSubmit", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
+            t.upcall(CANCEL, lookup, "ioCancel", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
+            t.upcall(GETEVENTS, lookup, "ioGetevents",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
+            t.upcall(PGETEVENTS, lookup, "ioPgetevents",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
+            t.onExit(process::runExitPolicy);
+        });
+    }
+
+    static long ioSetup(int nrEvents, long ctxp) { return calls.ioSetup(nrEvents, ctxp); }
+    static long ioDestroy(long ctx) { return calls.ioDestroy(ctx); }
+    static long ioSubmit(long ctx, long nr, long iocbpp) { return calls.ioSubmit(ctx, nr, iocbpp); }
+    static long ioCancel(long ctx, long iocb, long result) { return calls.ioCancel(ctx, iocb, result); }
+    static long ioGetevents(long ctx, long minNr, long nr, long events, long timeout) {
+        return calls.ioGetevents(ctx, minNr, nr, events, timeout);
+    }
+    static long ioPgetevents(long ctx, long minNr, long nr, long events, long timeout, long usig) {
+        return calls.ioPgetevents(ctx, minNr, nr, events, timeout, usig);
+    }
+}

@@ -1,0 +1,75 @@
+/*
+ * aioemu_jvm.h: the ABI-neutral half of every aioemu shim library. It starts a JVM inside the
+ * program's process on the first AIO call, hands the JVM the ABI's function table to fill with
+ * FFM upcall stubs, and takes care of what a JVM inside a C program must not break: exit
+ * (the process's exit policy runs on exit()/_exit()/_Exit()), fork (the child has no AIO
+ * state; a fresh JVM in a new link-map namespace if the child needs one), signals (SIGPIPE and
+ * SIGXFSZ dispositions restored; program handlers chained through libjsig) and stdout (the JVM
+ * never writes there). See shared/reference/native-bridge.md.
+ *
+ * Each ABI shim compiles aioemu_jvm.c into its own library (there is no separate .so) and
+ * declares its table as a struct whose FIRST member is a struct aioemu_bridge:
+ *
+ *     struct linux_table { struct aioemu_bridge head; int (*io_setup)(...); ... };
+ *
+ * The Java class named by install_class has `public static void install(long table, long size)`;
+ * org.aioemu.core.bridge.BridgeTable reads the head and fills the slots after it, in order, with
+ * upcall stubs (8 bytes each).
+ *
+ * Environment read at JVM start (aioemu exec sets them):
+ *   AIOEMU_JAVA_HOME   the JDK (lib/server/libjvm.so)          required
+ *   AIOEMU_CLASSPATH   the class path (aioemu's cli jar)        required
+ *   AIOEMU_AOT_CACHE   a JDK 25 AOT cache file for that jar     optional (JVM start 140-200 ms instead of 170-290)
+ *   AIOEMU_JVM_OPTS    extra JVM options, space separated       optional (debugging)
+ *   AIOEMU_EXIT_POLICY drain | cancel-then-drain | detach       read by the Java side
+ */
+#ifndef AIOEMU_JVM_H
+#define AIOEMU_JVM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What aioemu_jvm_state() answers. */
+enum aioemu_jvm_state {
+    AIOEMU_JVM_NONE = 0,     /* no AIO call yet: no JVM */
+    AIOEMU_JVM_UP = 1,       /* the JVM runs and the table is filled */
+    AIOEMU_JVM_FAILED = -1,  /* start failed (one line went to stderr); every call answers ENOSYS */
+    AIOEMU_JVM_FORKED = 2    /* a fork child of a process whose JVM had started: that JVM is dead here */
+};
+
+/*
+ * The head of every ABI's table (offsets fixed: the Java side reads them; 32 bytes).
+ * "C:" fields are filled by aioemu_jvm_start before install runs; "Java:" fields by install.
+ */
+struct aioemu_bridge {
+    uint64_t table_size;                                   /*  0 C: bytes of the whole table, head included */
+    volatile int32_t *jvm_exiting;                         /*  8 C: the JVM's shutdown hook stores 1 here */
+    long (*safe_copy)(void *dst, const void *src, size_t n); /* 16 C: copy that returns -EFAULT instead of faulting, else n */
+    void (*on_exit)(int32_t status);                       /* 24 Java: apply the process's exit policy; status -1 if unknown */
+};
+
+/*
+ * Makes sure the JVM is up for this process and the table filled; cheap once it is
+ * (an atomic load). Returns 0 when the table may be called, -1 otherwise (failed start, a
+ * forked child that cannot get a fresh JVM, or the JVM is shutting down); the first failure
+ * prints one line on stderr. Thread-safe: concurrent first calls start one JVM.
+ */
+int aioemu_jvm_start(const char *install_class, struct aioemu_bridge *table);
+
+/* One of enum aioemu_jvm_state, without starting anything. */
+int aioemu_jvm_state(void);
+
+/* 1 once the JVM began shutting down (its shutdown hook ran): calls must not enter it any more. */
+int aioemu_jvm_exiting(void);
+
+/* Fault-safe copy (the kernel's exception-table idea): n, or -EFAULT (-14) if any byte faults. */
+long aioemu_safe_copy(void *dst, const void *src, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,111 @@
+package org.aioemu.core.bridge;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A shim's function table, in the C library's memory: the ABI-neutral head, then the ABI's
+ * slots of 8 bytes each (upcall stubs, or words the C side reads), in the order of the ABI's C
+ * struct. The C side (core-aio/src/main/c/bridge/aioemu_jvm.h) allocates it and hands its
+ * address to the ABI entry class's {@code install(long, long)}.
+ *
+ * <pre>
+ * struct aioemu_bridge {
+ *     uint64_t table_size;                                    //  0 C: bytes of the whole table
+ *     volatile int32_t *jvm_exiting;                          //  8 C: our shutdown hook stores 1
+ *     long (*safe_copy)(void *dst, const void *src, size_t n);// 16 C: n, or -EFAULT instead of a fault
+ *     void (*on_exit)(int32_t status);                        // 24 Java: run the exit policy
+ * };                                                          // then the ABI's slots
+ * </pre>
+ */
+public final class BridgeTable {
+    public static final StructLayout HEAD = MemoryLayout.structLayout(
+            JAVA_LONG.withName("table_size"),
+            ADDRESS.withName("jvm_exiting"),
+            ADDRESS.withName("safe_copy"),
+            ADDRESS.withName("on_exit")).withName("aioemu_bridge");
+
+    private static final VarHandle JVM_EXITING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("jvm_exiting"));
+    private static final VarHandle SAFE_COPY = HEAD.varHandle(MemoryLayout.PathElement.groupElement("safe_copy"));
+    private static final VarHandle ON_EXIT = HEAD.varHandle(MemoryLayout.PathElement.groupElement("on_exit"));
+    private static final FunctionDescriptor ON_EXIT_DESCRIPTOR = FunctionDescriptor.ofVoid(JAVA_INT);
+
+    private final MemorySegment table;
+
+    /** @param size the table_size the C side passed; at least the head plus {@code slots} slots */
+    public BridgeTable(long address, long size, int slots) {
+        if (size < HEAD.byteSize() + 8L * slots) {
+            throw new IllegalArgumentException("the C table has " + size + " bytes, the Java side fills " + (HEAD.byteSize() + 8L * slots)
+                    + ": shim library and jar are from different builds");
+        }
+        this.table = MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    /** Fills ABI slot {@code slot} with an upcall stub to the static method {@code name} of the caller's class. */
+    public void upcall(int slot, MethodHandles.Lookup lookup, String name, FunctionDescriptor fd, long onThrowable) {
+        try {
+            var target = lookup.findStatic(lookup.lookupClass(), name, fd.toMethodType());
+            table.set(ADDRESS, offset(slot), Upcalls.stub(target, fd, onThrowable, lookup.lookupClass().getSimpleName() + "." + name));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no upcall target " + name + fd.toMethodType(), e);
+        }
+    }
+
+    /** Stores a plain word the C side reads (flags). */
+    public void putLong(int slot, long value) {
+        table.set(JAVA_LONG, offset(slot), value);
+    }
+
+    private long offset(int slot) {
+        return HEAD.byteSize() + 8L * slot;
+    }
+
+    /**
+     * The exit hook: the C side calls it once, on the thread that runs exit(), _exit() or _Exit(),
+     * while the JVM is fully alive. A Java shutdown hook (the JVM's own exit, fatal errors aside,
+     * only happens on a C exit here) marks the JVM as exiting so the C side stops calling in.
+     */
+    public void onExit(Runnable exitPolicy) {
+        ExitHook.target = exitPolicy;
+        ON_EXIT.set(table, 0L, Upcalls.stub(ExitHook.HANDLE, ON_EXIT_DESCRIPTOR, 0, "exit policy"));
+        MemorySegment exiting = ((MemorySegment) JVM_EXITING.get(table, 0L)).reinterpret(4);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting.set(JAVA_INT, 0, 1), "aioemu-jvm-exiting"));
+    }
+
+    /** The C library's fault-safe copy {@code long (void *dst, const void *src, size_t n)}, or NULL. */
+    public MemorySegment safeCopy() {
+        return (MemorySegment) SAFE_COPY.get(table, 0L);
+    }
+
+    /** Upcall stubs live as long as the process: the C side keeps calling them. */
+    static Arena arena() {
+        return Arena.global();
+    }
+
+    private static final class ExitHook {
+        static volatile Runnable target;
+        static final java.lang.invoke.MethodHandle HANDLE;
+        static {
+            try {
+                HANDLE = MethodHandles.lookup().findStatic(ExitHook.class, "run", ON_EXIT_DESCRIPTOR.toMethodType());
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        @SuppressWarnings("unused")   // called by the C side through its stub
+        static void run(int status) {
+            Runnable r = target;
+            if (r != null) r.run();
+        }
+    }
+}
