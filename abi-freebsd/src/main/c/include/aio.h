@@ -106,11 +106,12 @@ int mq_notify(mqd_t, const struct sigevent *);
 #define LIO_VECTORED		0x4
 #define LIO_WRITEV		(LIO_WRITE | LIO_VECTORED)
 #define LIO_READV		(LIO_READ | LIO_VECTORED)
-#if defined(_KERNEL) || defined(_WANT_ALL_LIO_OPCODES)
+/* FreeBSD shows these only with _KERNEL or _WANT_ALL_LIO_OPCODES; here they are always defined,
+   because `aioemu cc` includes this header before any line of the program (-include aio.h), so a
+   program's own #define _WANT_ALL_LIO_OPCODES would come too late. */
 #define LIO_SYNC		0x8
 #define LIO_DSYNC		(0x10 | LIO_SYNC)
 #define LIO_MLOCK		0x20
-#endif
 
 /* lio_listio() modes */
 #define LIO_NOWAIT		0x0
