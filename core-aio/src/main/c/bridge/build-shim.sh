@@ -27,7 +27,7 @@ mkdir -p "$out" "$pack"
 "$cc" -O2 -shared -fPIC -fvisibility=hidden -Wall -Wextra \
   -I"$module/src/main/c/include" -I"$bridge" -I"$jni" -I"$jni/linux" \
   "$module"/src/main/c/*.c "$bridge/aioemu_jvm.c" \
-  -o "$out/libaioemu-$abi.so" -ldl -lpthread
+  -Wl,-soname,libaioemu-$abi.so -o "$out/libaioemu-$abi.so" -ldl -lpthread
 cp "$out/libaioemu-$abi.so" "$pack/"
 rm -rf "$pack/include"
 cp -r "$module/src/main/c/include" "$pack/include"

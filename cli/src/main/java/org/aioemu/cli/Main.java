@@ -19,11 +19,12 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "POSIX AIO emulation layer for foreign ABIs (Linux native AIO, FreeBSD AIO) on one shared core.",
-        subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class, HelpCommand.class},
+        subcommands = {SelftestCommand.class, BenchCommand.class, org.aioemu.cli.replay.ReplayCommand.class,
+                org.aioemu.cli.run.CcCommand.class, org.aioemu.cli.run.ExecCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure, or differences found", "2:bad usage"},
         footerHeading = "%nExamples:%n",
-        footer = {"  aioemu selftest", "  aioemu bench files --seconds 3", "  aioemu bench sockets --connections 10000 --json",
+        footer = {"  aioemu selftest", "  aioemu cc --abi linux -o prog prog.c && aioemu exec --abi linux -- ./prog", "  aioemu bench files --seconds 3", "  aioemu bench sockets --connections 10000 --json",
                 "  aioemu help bench"})
 public final class Main {
 
@@ -41,6 +42,9 @@ public final class Main {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::onError);
         cl.setParameterExceptionHandler(Main::onBadUsage);
+        // cc passes gcc's options through; exec runs whatever follows the program name as its arguments
+        cl.getSubcommands().get("cc").setUnmatchedOptionsArePositionalParams(true);
+        cl.getSubcommands().get("exec").setStopAtPositional(true);
         int code = cl.execute(args);
         out.flush();
         err.flush();
