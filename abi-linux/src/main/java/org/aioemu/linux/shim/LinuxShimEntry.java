@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.invoke.MethodHandles;
+import java.nio.file.Path;
+import java.util.ServiceLoader;
 
 import org.aioemu.core.AioError;
 import org.aioemu.core.ExitPolicy;
@@ -40,8 +42,9 @@ public final class LinuxShimEntry {
             LinuxAioSystem system = LinuxAioSystem.start();
             LinuxAioProcess process = system.newProcess("pid " + ProcessHandle.current().pid(), LinuxSubmitMode.LINUX);
             process.setExitPolicy(BridgeEnv.exitPolicy(ExitPolicy.DRAIN));
-            calls = process;
-            t.putLong(FLAGS, FAST_PATH_ALLOWED);
+            String record = BridgeEnv.recordPath();
+            calls = record == null ? process : recorder().recording(process, Path.of(record));
+            t.putLong(FLAGS, record == null ? FAST_PATH_ALLOWED : 0);   // a recording sees every call
             var lookup = MethodHandles.lookup();
             long broken = -LinuxErrno.of(AioError.EIO);   // what a call that broke inside the JVM answers
             t.upcall(SETUP, lookup, "ioSetup", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG), broken);
@@ -54,6 +57,11 @@ public final class LinuxShimEntry {
                     FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
             t.onExit(process::runExitPolicy);
         });
+    }
+
+    private static LinuxCallRecorder recorder() {
+        return ServiceLoader.load(LinuxCallRecorder.class).findFirst().orElseThrow(
+                () -> new IllegalStateException(BridgeEnv.RECORD + " is set but no trace recorder is on the class path (it is in aioemu's cli jar)"));
     }
 
     static long ioSetup(int nrEvents, long ctxp) { return calls.ioSetup(nrEvents, ctxp); }

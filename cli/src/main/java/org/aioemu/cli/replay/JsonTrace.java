@@ -36,16 +36,9 @@ public final class JsonTrace {
 
     /** Writes the header then one line per call. */
     public static void write(Writer out, String source, List<TraceCall> calls) throws IOException {
+        out.write(headerLine(source));
+        out.write('\n');
         StringBuilder b = new StringBuilder();
-        b.append("{\"format\":");
-        Json.quote(b, FORMAT);
-        b.append(",\"version\":").append(VERSION).append(",\"abi\":\"linux\"");
-        if (source != null) {
-            b.append(",\"source\":");
-            Json.quote(b, source);
-        }
-        b.append("}\n");
-        out.write(b.toString());
         for (TraceCall c : calls) {
             b.setLength(0);
             call(b, c);
@@ -55,7 +48,22 @@ public final class JsonTrace {
         out.flush();
     }
 
-    static String toLine(TraceCall c) {
+    /** The first line of a trace (without its newline). */
+    public static String headerLine(String source) {
+        StringBuilder b = new StringBuilder();
+        b.append("{\"format\":");
+        Json.quote(b, FORMAT);
+        b.append(",\"version\":").append(VERSION).append(",\"abi\":\"linux\"");
+        if (source != null) {
+            b.append(",\"source\":");
+            Json.quote(b, source);
+        }
+        b.append('}');
+        return b.toString();
+    }
+
+    /** One call's line (without its newline). */
+    public static String toLine(TraceCall c) {
         StringBuilder b = new StringBuilder();
         call(b, c);
         return b.toString();

@@ -59,6 +59,8 @@ public final class ExecCommand implements Callable<Integer> {
                     "--record writes Linux AIO traces; the freebsd shim does not record");
         }
         ExecEnvironment env = ExecEnvironment.of(abi, exitPolicy, record);
+        // a fresh trace, its header already there: every process of the run appends its calls
+        if (record != null) java.nio.file.Files.writeString(record, org.aioemu.cli.replay.JsonTrace.headerLine("aioemu exec " + String.join(" ", command)) + "\n");
         Process p;
         try {
             p = env.processBuilder(command).inheritIO().start();
