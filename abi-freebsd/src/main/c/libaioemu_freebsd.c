@@ -54,6 +54,7 @@
 
 static int sigqueue_for_java(int signo, int kind, long value, int tid);
 static int withdraw_for_java(int signo, long value);
+static int interrupting_for_java(void);
 static int32_t errno_map[ERRNO_MAP_SIZE];
 
 /*
@@ -67,6 +68,7 @@ static struct freebsd_table {
     int (*sigqueue)(int signo, int kind, long value, int tid);
     int (*withdraw)(int signo, long value);
     int32_t *errno_map; /* Java fills it: FreeBSD number -> host number, by name */
+    int (*interrupting)(void);
     /* Java: upcall stubs */
     long (*aio_read)(struct aiocb *);
     long (*aio_write)(struct aiocb *);
@@ -89,6 +91,7 @@ static struct freebsd_table {
     .sigqueue = sigqueue_for_java,
     .withdraw = withdraw_for_java,
     .errno_map = errno_map,
+    .interrupting = interrupting_for_java,
 };
 
 /* ---- signal mask during a call ----------------------------------------------------------------- */
@@ -107,9 +110,17 @@ static void init_call_mask(void) {
     if (srsig > 0 && srsig < _NSIG) sigdelset(&call_mask, srsig);
 }
 
+/* The calling thread's own mask while it is inside a call: what decides whether a pending signal
+   interrupts the call's sleep (interrupting_for_java). */
+static __thread sigset_t program_mask;
+/* Set when interrupting_for_java reported a signal whose handler has SA_RESTART. */
+static __thread int interrupt_restarts;
+
 static void block_signals(sigset_t *old) {
     pthread_once(&call_mask_once, init_call_mask);
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &call_mask, old, _NSIG / 8);
+    program_mask = *old;
+    interrupt_restarts = 0;
 }
 
 static void restore_signals(const sigset_t *old) {
@@ -163,7 +174,21 @@ EXPORT ssize_t aio_return(struct aiocb *cb) {
     CALL(T.aio_return(cb));
 }
 EXPORT int aio_cancel(int fd, struct aiocb *cb) { CALL(T.aio_cancel(fd, cb)); }
-EXPORT ssize_t aio_waitcomplete(struct aiocb **cbp, struct timespec *ts) { CALL(T.aio_waitcomplete(cbp, ts)); }
+/* FBSD-28: a wait without timeout that a signal ended starts over if the handler has SA_RESTART
+   (the handler runs first, when the mask is restored); with a timeout it fails with EINTR. */
+EXPORT ssize_t aio_waitcomplete(struct aiocb **cbp, struct timespec *ts) {
+    for (;;) {
+        sigset_t old;
+        long r = 0;
+        block_signals(&old);
+        int ok = up();
+        if (ok) r = T.aio_waitcomplete(cbp, ts);
+        int restart = r < 0 && host_errno(-r) == EINTR && ts == NULL && interrupt_restarts;
+        restore_signals(&old);
+        if (!ok) { errno = ENOSYS; return -1; }
+        if (!restart) return finish(r);
+    }
+}
 EXPORT int kqueue(void) { CALL(T.kqueue()); }
 
 EXPORT int aio_suspend(const struct aiocb *const list[], int nent, const struct timespec *ts) {
@@ -264,6 +289,30 @@ static int withdraw_for_java(int signo, long value) {
     }
     for (int i = 0; i < n; i++) syscall(SYS_rt_sigqueueinfo, getpid(), signo, &others[i]);
     return found;
+}
+
+/*
+ * For the emulation's interruptible sleeps (aio_suspend, aio_waitcomplete, lio_listio LIO_WAIT,
+ * kevent), asked on the sleeping thread: a pending signal that the program's own mask lets
+ * through and that would do something (a handler, or a default action that ends the process)
+ * ends the sleep with EINTR, as FreeBSD's msleep(PCATCH) does. Returns that signal, or 0; notes
+ * whether its handler has SA_RESTART.
+ */
+static int interrupting_for_java(void) {
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return 0;
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (!sigismember(&pending, sig) || sigismember(&program_mask, sig)) continue;
+        struct sigaction sa;
+        if (sigaction(sig, NULL, &sa) != 0 || sa.sa_handler == SIG_IGN) continue;
+        if (sa.sa_handler == SIG_DFL) {
+            if (sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH) continue;   /* ignored by default */
+            if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) continue;                    /* stops, later */
+        }
+        interrupt_restarts = sa.sa_handler != SIG_DFL && (sa.sa_flags & SA_RESTART);
+        return sig;
+    }
+    return 0;
 }
 
 /* ---- timer_create / mq_notify with a FreeBSD sigevent -------------------------------------------- */

@@ -18,4 +18,18 @@ public interface FreeBsdSignalTarget {
 
     /** Takes back the signal queued under {@code token} if it is still undelivered (its job was reaped). */
     void withdraw(Object token);
+
+    /**
+     * How often an interruptible sleep asks {@link #interruption()}, in nanoseconds; 0 if never
+     * (emulated signals come to the sleeper themselves). Host signals cannot wake a sleeping
+     * upcall, so their target is asked at this interval.
+     */
+    default long interruptPollNanos() {
+        return 0;
+    }
+
+    /** FreeBSD's EINTR if a signal pending for the calling thread ends its interruptible sleep, else 0. */
+    default int interruption() {
+        return 0;
+    }
 }

@@ -48,7 +48,7 @@ public final class FreeBsdShimEntry {
         FreeBsdHostErrno.fill(t.errnoMap());
         FreeBsdAioProcess p = FreeBsdAioSystem.start().newProcess("pid " + ProcessHandle.current().pid());
         p.setExitPolicy(BridgeEnv.exitPolicy(ExitPolicy.CANCEL_THEN_DRAIN), null);
-        p.deliverSignalsTo(new FreeBsdHostSignals(t.sigqueue(), t.withdraw(), t.maxSignal()));
+        p.deliverSignalsTo(new FreeBsdHostSignals(t.sigqueue(), t.withdraw(), t.interrupting(), t.maxSignal()));
         proc = p;
 
         BridgeTable b = new BridgeTable(address, size, FreeBsdShimTable.SLOTS);

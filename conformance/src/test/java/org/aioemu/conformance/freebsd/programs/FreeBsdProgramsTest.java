@@ -70,6 +70,10 @@ class FreeBsdProgramsTest {
     void signalNotify() throws Exception { check("signal_notify"); }
 
     @Test
+    @DisplayName("freebsd vfs_aio.c kern_aio_suspend/kern_aio_waitcomplete PCATCH (FBSD-26/28) + posix aio_suspend [EINTR]: a caught host signal ends the AIO sleeps with EINTR; SA_RESTART restarts aio_waitcomplete")
+    void signalEintr() throws Exception { check("signal_eintr"); }
+
+    @Test
     @DisplayName("freebsd aio_test.c file_thread, vectored_thread + lio_test.c lio_listio_empty_nowait_thread: SIGEV_THREAD callbacks")
     void threadNotify() throws Exception { check("thread_notify"); }
 
