@@ -90,6 +90,10 @@ class FreeBsdProgramsTest {
     void socketIo() throws Exception { check("socket_io"); }
 
     @Test
+    @DisplayName("freebsd aio_test.c aio_writev_efault (file: EFAULT at completion) + copyin/copyout of the calls' pointers: unmapped addresses are EFAULT, never a crash")
+    void badPointers() throws Exception { check("bad_pointers"); }
+
+    @Test
     @DisplayName("freebsd vfs_aio.c aio_proc_rundown (FBSD-67/68) + posix _exit: a child _exits with AIO queued; the parent leaves main with a read queued")
     void exitPolicy() throws Exception { check("exit_policy"); }
 
