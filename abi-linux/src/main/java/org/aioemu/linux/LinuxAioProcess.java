@@ -92,7 +92,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
     /** lookup_ioctx: the u32 id at the ctx address, read from the program's memory, names a table slot. */
     private LinuxAioContext lookup(long ctxId) {
         if (ctxId == 0) return null;
-        MemorySegment id = Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
+        MemorySegment id = Scratch.get().ringId;
         if (ForeignMemory.copyIn(ctxId, id, 4) < 0) return null;
         int slot = id.get(ValueLayout.JAVA_INT, 0);
         synchronized (table) {
@@ -204,7 +204,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
      */
     private static long deadline(long timeout) {
         if (timeout == 0) return Long.MAX_VALUE;
-        MemorySegment ts = Arena.ofAuto().allocate(16, 8);
+        MemorySegment ts = Scratch.get().timespec;
         if (ForeignMemory.copyIn(timeout, ts, 16) < 0) return FAULT;
         long sec = ts.get(ValueLayout.JAVA_LONG, 0);
         long nsec = ts.get(ValueLayout.JAVA_LONG, 8);

@@ -28,7 +28,7 @@ final class LinuxIoSubmit {
 
     /** Submits the iocb at {@code obj}; 0 or a negative Linux errno. */
     static long submitOne(LinuxAioContext ctx, LinuxSubmitMode mode, long obj) {
-        MemorySegment iocb = Arena.ofAuto().allocate(Iocb.LAYOUT);
+        MemorySegment iocb = Scratch.get().iocb;
         if (ForeignMemory.copyIn(obj, iocb, Iocb.SIZE) < 0) return -LinuxErrno.EFAULT;
         if (Iocb.aio_reserved2(iocb) != 0) return -LinuxErrno.EINVAL;
         if (Iocb.aio_nbytes(iocb) < 0) return -LinuxErrno.EINVAL;        // > SSIZE_MAX
@@ -54,8 +54,7 @@ final class LinuxIoSubmit {
     }
 
     private static long submitChecked(LinuxAioContext ctx, LinuxSubmitMode mode, long obj, MemorySegment iocb, FdInfo info, int resfd) {
-        MemorySegment zero = Arena.ofAuto().allocate(4);
-        if (ForeignMemory.copyOut(zero, obj + Iocb.AIO_KEY_OFFSET, 4) < 0) return -LinuxErrno.EFAULT;   // KIOCB_KEY (LNX-31)
+        if (ForeignMemory.copyOut(Scratch.ZERO_KEY, obj + Iocb.AIO_KEY_OFFSET, 4) < 0) return -LinuxErrno.EFAULT;   // KIOCB_KEY (LNX-31)
         Object req = switch (Iocb.aio_lio_opcode(iocb)) {
             case IOCB_CMD_PREAD, IOCB_CMD_PWRITE, IOCB_CMD_PREADV, IOCB_CMD_PWRITEV -> readWrite(iocb, info, mode);
             case IOCB_CMD_FSYNC, IOCB_CMD_FDSYNC -> sync(iocb, info);

@@ -12,12 +12,15 @@ import org.aioemu.core.ExitPolicy;
  * JDK, the class path, the exit policy, the trace file). Tests use it to run programs with their
  * own ProcessBuilder.
  */
-public record ExecEnvironment(ShimAbi abi, Path javaHome, String classPath, Path library, ExitPolicy exitPolicy, Path record) {
+public record ExecEnvironment(ShimAbi abi, Path javaHome, String classPath, Path library, ExitPolicy exitPolicy, Path record,
+                              Path aotCache) {
 
     /** The shim of {@code abi} from this build, this JDK and this class path. */
     public static ExecEnvironment of(ShimAbi abi, ExitPolicy policy, Path record) {
-        return new ExecEnvironment(abi, HostTools.javaHome(), System.getProperty("java.class.path"),
-                ShimArtifacts.locate(abi).library(), policy, record);
+        Path javaHome = HostTools.javaHome();
+        String classPath = System.getProperty("java.class.path");
+        return new ExecEnvironment(abi, javaHome, classPath, ShimArtifacts.locate(abi).library(), policy, record,
+                AotCache.forClassPath(javaHome, classPath));
     }
 
     /** Adds the variables to {@code env} (a ProcessBuilder's environment). */
@@ -29,6 +32,7 @@ public record ExecEnvironment(ShimAbi abi, Path javaHome, String classPath, Path
         env.put("AIOEMU_CLASSPATH", classPath);
         env.put("_JAVA_SR_SIGNUM", "64");   // the JVM's suspend signal where programs are least likely to look (§5)
         if (exitPolicy != null) env.put("AIOEMU_EXIT_POLICY", cliName(exitPolicy));
+        if (aotCache != null) env.put("AIOEMU_AOT_CACHE", aotCache.toString());
         if (record != null) env.put("AIOEMU_RECORD", record.toAbsolutePath().toString());
         else env.remove("AIOEMU_RECORD");
     }

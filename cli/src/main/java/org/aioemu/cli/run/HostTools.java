@@ -27,18 +27,21 @@ public final class HostTools {
 
     /** $CC, else gcc, found on PATH. */
     public static Path compiler() {
-        String cc = System.getenv("CC");
+        return compiler(System.getenv());
+    }
+
+    static Path compiler(java.util.Map<String, String> env) {
+        String cc = env.get("CC");
         String name = cc == null || cc.isBlank() ? "gcc" : cc.trim();
-        Path found = onPath(name);
+        Path found = onPath(name, env.get("PATH"));
         if (found == null) {
             throw new IllegalStateException("C compiler '" + name + "' not found on PATH: install gcc (Debian: apt-get install gcc) or set CC");
         }
         return found;
     }
 
-    static Path onPath(String name) {
+    static Path onPath(String name, String path) {
         if (name.contains("/")) return Files.isExecutable(Path.of(name)) ? Path.of(name) : null;
-        String path = System.getenv("PATH");
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) continue;

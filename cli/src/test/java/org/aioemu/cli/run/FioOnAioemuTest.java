@@ -1,0 +1,70 @@
+package org.aioemu.cli.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.aioemu.core.ExitPolicy;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fio, unmodified (Debian's package, linked with the system's libaio), on aioemu: a mixed random
+ * read/write job at iodepth 32 whose every read is checked against crc32c of what was written.
+ * fio is installed with apt-get if missing; where that cannot be done the test is skipped and
+ * says so.
+ */
+@Tag("native")
+@Tag("fio")
+class FioOnAioemuTest {
+    @TempDir static Path dir;
+    static String fio;
+
+    @BeforeAll
+    static void findOrInstallFio() throws Exception {
+        Path found = HostTools.onPath("fio", System.getenv("PATH"));
+        if (found == null) {
+            var install = CProgram.run(List.of("apt-get", "install", "-y", "-q", "fio"), Map.of("DEBIAN_FRONTEND", "noninteractive"), dir);
+            found = HostTools.onPath("fio", System.getenv("PATH"));
+            Assumptions.assumeTrue(found != null, () -> "fio is not installed and 'apt-get install -y fio' failed (exit "
+                    + install.exit() + "): " + install.err().lines().reduce((a, b) -> b).orElse(""));
+        }
+        fio = found.toString();
+    }
+
+    private static List<String> job(String engine, Path file) {
+        return List.of(fio, "--name=verify-" + engine, "--filename=" + file, "--ioengine=" + engine, "--iodepth=32",
+                "--rw=randrw", "--rwmixread=50", "--bs=4k", "--size=4m", "--verify=crc32c", "--do_verify=1",
+                "--verify_fatal=1", "--verify_backlog=64", "--randrepeat=1", "--output-format=normal");
+    }
+
+    @Test
+    @DisplayName("fio --ioengine=libaio --verify=crc32c, randrw at iodepth 32, runs on aioemu exec --abi linux and verifies")
+    void libaioVerifies() throws Exception {
+        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        // -Xlog:gc on stderr proves a JVM started inside fio's job process, i.e. the calls went through aioemu
+        var r = CProgram.onAioemu(env, job("libaio", dir.resolve("libaio.dat")), Map.of("AIOEMU_JVM_OPTS", "-Xlog:gc:stderr"), dir);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.err().contains("Using Serial"), () -> "no JVM inside fio:\n" + r);
+        assertTrue(r.out().contains("err= 0"), r::toString);
+        assertTrue(r.out().contains("verify-libaio") && r.out().contains("read:") && r.out().contains("write:"), r::toString);
+        assertTrue(!r.out().contains("verify:") && !r.err().contains("verify:") && !r.err().contains("bad "), r::toString);
+    }
+
+    @Test
+    @DisplayName("fio --ioengine=posixaio under aioemu exec runs glibc's aio_* (a third ABI aioemu does not emulate): it still verifies, with no JVM started")
+    void posixaioIsGlibcs() throws Exception {
+        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        var r = CProgram.onAioemu(env, job("posixaio", dir.resolve("posixaio.dat")), Map.of("AIOEMU_JVM_OPTS", "-Xlog:gc:stderr"), dir);
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("err= 0"), r::toString);
+        assertTrue(!r.err().contains("Using Serial"), () -> "posixaio should not reach the Linux shim:\n" + r);
+    }
+}
