@@ -27,9 +27,4 @@ final class FreeBsdHostErrno {
             if (fbsd > 0 && fbsd < n && host > 0) map.setAtIndex(JAVA_INT, fbsd, host);
         }
     }
-
-    /** The host's number for a FreeBSD one, as the filled table gives it (0: none). */
-    static int host(MemorySegment map, int fbsd) {
-        return fbsd > 0 && fbsd < map.byteSize() / 4 ? map.getAtIndex(JAVA_INT, fbsd) : 0;
-    }
 }
