@@ -55,6 +55,7 @@ public final class FreeBsdAioProcess {
     private final Map<Thread, Integer> lwpidOf = new WeakHashMap<>();
     private final Map<Integer, WeakReference<Thread>> threadOf = new ConcurrentHashMap<>();
     private final Object stateLock = new Object();
+    private volatile FreeBsdSignalTarget signalTarget;
     private volatile FreeBsdAioState state;
     private volatile ExitPolicy exitPolicy = ExitPolicy.CANCEL_THEN_DRAIN;
     private volatile Duration exitDeadline;
@@ -69,6 +70,7 @@ public final class FreeBsdAioProcess {
         this.pid = pid;
         this.signals = parent == null ? new FreeBsdSignals(this) : parent.signals.forkedFor(this);
         this.sigevThreads = new FreeBsdSigevThreads(name);
+        this.signalTarget = signals;
         if (parent != null) {
             exitPolicy = parent.exitPolicy;
             exitDeadline = parent.exitDeadline;
@@ -237,7 +239,7 @@ public final class FreeBsdAioProcess {
 
     /** sigprocmask(SIG_BLOCK / SIG_UNBLOCK, {signo}) (the mask is the process's here, not the thread's). */
     public int sigprocmask(int how, int signo) {
-        if (!FreeBsdSignals.valid(signo)) return (int) ret(-FreeBsdErrno.EINVAL);
+        if (!FreeBsdSignals.validSignal(signo)) return (int) ret(-FreeBsdErrno.EINVAL);
         switch (how) {
             case FreeBsdAioConstants.SIG_BLOCK -> signals.block(signo, true);
             case FreeBsdAioConstants.SIG_UNBLOCK -> signals.block(signo, false);
@@ -248,9 +250,18 @@ public final class FreeBsdAioProcess {
 
     /** kill(getpid(), signo): sends the process a signal (si_code SI_USER). 0, or -1/EINVAL for a bad number. */
     public int kill(int signo) {
-        if (!FreeBsdSignals.valid(signo)) return (int) ret(-FreeBsdErrno.EINVAL);
+        if (!FreeBsdSignals.validSignal(signo)) return (int) ret(-FreeBsdErrno.EINVAL);
         signals.post(new FreeBsdSigInfo(signo, FreeBsdAioConstants.SI_USER, 0, 0), null);
         return (int) ret(0);
+    }
+
+    /**
+     * Sends this process's AIO signals (SIGEV_SIGNAL, SIGEV_THREAD_ID, a broken socket write's
+     * SIGPIPE) to {@code target} instead of its emulated signals: the shim gives the host's real
+     * signals. Set it before the first AIO call.
+     */
+    public void deliverSignalsTo(FreeBsdSignalTarget target) {
+        signalTarget = target;
     }
 
     /** Blocked signals waiting for delivery, oldest first. */
@@ -403,6 +414,7 @@ public final class FreeBsdAioProcess {
 
     FreeBsdAioQueue queue() { return queue; }
     FreeBsdSignals signals() { return signals; }
+    FreeBsdSignalTarget signalTarget() { return signalTarget; }
     FreeBsdSigevThreads sigevThreads() { return sigevThreads; }
     FreeBsdKqueueTable kqueues() { return kqueues; }
 

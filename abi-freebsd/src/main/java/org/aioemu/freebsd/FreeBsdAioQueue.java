@@ -95,7 +95,7 @@ final class FreeBsdAioQueue {
                 && !threadViaLibrt) {
             return fail(ujob, FreeBsdErrno.EINVAL);
         }
-        if ((notify == SIGEV_SIGNAL || notify == SIGEV_THREAD_ID) && !FreeBsdSignals.valid(sev.signo())) {
+        if ((notify == SIGEV_SIGNAL || notify == SIGEV_THREAD_ID) && !proc.signalTarget().valid(sev.signo())) {
             return fail(ujob, FreeBsdErrno.EINVAL);
         }
 

@@ -41,7 +41,7 @@ final class FreeBsdCompletion implements CompletionSink {
             else job.msgrcv = 1;   // soaio counts a completed request as one message
         }
         if (job.type == FreeBsdFileType.SOCKET && job.isWrite() && error == FreeBsdErrno.EPIPE && !r.process().inRundown()) {
-            job.state.proc.signals().post(new FreeBsdSigInfo(SIGPIPE, SI_KERNEL, 0, 0), null);
+            job.state.proc.signalTarget().post(new FreeBsdSigInfo(SIGPIPE, SI_KERNEL, 0, 0), null);
         }
         job.state.complete(job, status, error);
     }

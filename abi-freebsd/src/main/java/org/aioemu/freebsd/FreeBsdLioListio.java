@@ -59,7 +59,7 @@ final class FreeBsdLioListio {
                 }
                 case SIGEV_NONE -> { }
                 case SIGEV_SIGNAL, SIGEV_THREAD_ID -> {
-                    if (!FreeBsdSignals.valid(sev.signo())) return FreeBsdErrno.EINVAL;
+                    if (!proc.signalTarget().valid(sev.signo())) return FreeBsdErrno.EINVAL;
                     lj.signalWanted = true;
                 }
                 case SIGEV_THREAD -> lj.signalWanted = true;   // librt: SIGEV_THREAD_ID + SIGLIBRT to its thread

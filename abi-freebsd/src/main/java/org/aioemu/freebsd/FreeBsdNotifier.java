@@ -20,8 +20,8 @@ final class FreeBsdNotifier {
     /** {@code id} is what librt passes as the callback's second argument (the aiocb, or the list). */
     void send(FreeBsdSigevent.Value sev, Object token, long id) {
         switch (sev.sigevNotify()) {
-            case SIGEV_SIGNAL -> proc.signals().post(new FreeBsdSigInfo(sev.signo(), SI_ASYNCIO, sev.value(), 0), token);
-            case SIGEV_THREAD_ID -> proc.signals().post(new FreeBsdSigInfo(sev.signo(), SI_ASYNCIO, sev.value(), sev.threadId()), token);
+            case SIGEV_SIGNAL -> proc.signalTarget().post(new FreeBsdSigInfo(sev.signo(), SI_ASYNCIO, sev.value(), 0), token);
+            case SIGEV_THREAD_ID -> proc.signalTarget().post(new FreeBsdSigInfo(sev.signo(), SI_ASYNCIO, sev.value(), sev.threadId()), token);
             case SIGEV_THREAD -> proc.sigevThreads().post(sev.function(), sev.value(), id, token);
             default -> { }
         }
@@ -29,7 +29,7 @@ final class FreeBsdNotifier {
 
     /** Takes back a notification not yet delivered (its job or batch was freed). */
     void withdraw(Object token) {
-        proc.signals().withdraw(token);
+        proc.signalTarget().withdraw(token);
         proc.sigevThreads().withdraw(token);
     }
 

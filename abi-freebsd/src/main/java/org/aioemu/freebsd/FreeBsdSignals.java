@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (exit rundown); default-ignored signals (SIGCHLD, SIGURG, ...) and SIG_IGN ones are dropped at
  * once, as the kernel drops them.
  */
-public final class FreeBsdSignals {
+public final class FreeBsdSignals implements FreeBsdSignalTarget {
     private record Action(FreeBsdSignalHandler handler, int flags, boolean ignore) {
         static final Action DEFAULT = new Action(null, 0, false);
         static final Action IGNORE = new Action(null, 0, true);
@@ -78,8 +78,13 @@ public final class FreeBsdSignals {
         return owner;
     }
 
-    static boolean valid(int signo) {
+    static boolean validSignal(int signo) {
         return signo > 0 && signo <= SIG_MAXSIG;
+    }
+
+    @Override
+    public boolean valid(int signo) {
+        return validSignal(signo);
     }
 
     // ---- dispositions and mask ---------------------------------------------------------------
@@ -98,7 +103,7 @@ public final class FreeBsdSignals {
     }
 
     private int setAction(int signo, Action a) {
-        if (!valid(signo) || signo == 9 /* SIGKILL */ || signo == 17 /* SIGSTOP */) return FreeBsdErrno.EINVAL;
+        if (!validSignal(signo) || signo == 9 /* SIGKILL */ || signo == 17 /* SIGSTOP */) return FreeBsdErrno.EINVAL;
         synchronized (lock) {
             actions[signo] = a;
             if (ignored(signo, a)) pending.removeIf(d -> d.info.signo() == signo);   // POSIX: discard pending
@@ -142,7 +147,8 @@ public final class FreeBsdSignals {
      * ksiginfo it is queued with (null: a fresh one, as kern_psignal uses). Returns false if it
      * was not queued: ignored, already queued under that token, or aimed at a thread that is gone.
      */
-    boolean post(FreeBsdSigInfo info, Object token) {
+    @Override
+    public boolean post(FreeBsdSigInfo info, Object token) {
         synchronized (lock) {
             if (closed) return false;
             int signo = info.signo();
@@ -160,7 +166,8 @@ public final class FreeBsdSignals {
     }
 
     /** Withdraws a queued, undelivered signal (the job it announced was reaped). */
-    void withdraw(Object token) {
+    @Override
+    public void withdraw(Object token) {
         synchronized (lock) {
             pending.removeIf(d -> d.token == token);
             toDispatch.removeIf(d -> d.token == token);

@@ -29,10 +29,13 @@ final class FreeBsdWaitChannel {
      */
     int msleep(ReentrantLock lock, FreeBsdSignals signals, long timeoutNanos) {
         FreeBsdSleeper s = new FreeBsdSleeper(signals == null ? 0 : signals.owner().currentLwpid());
+        FreeBsdSignalTarget target = signals == null ? null : signals.owner().signalTarget();
+        long poll = target == null ? 0 : target.interruptPollNanos();
         sleepers.add(s);
         if (signals != null) signals.sleeping(s);
         lock.unlock();
         boolean interrupted = false;
+        int hostSignal = 0;
         try {
             long end = timeoutNanos > 0 ? System.nanoTime() + timeoutNanos : Long.MAX_VALUE;
             while (!s.woken() && s.signal() == null) {
@@ -42,9 +45,11 @@ final class FreeBsdWaitChannel {
                     interrupted = true;
                     break;
                 }
+                if (poll > 0 && (hostSignal = target.interruption()) != 0) break;
                 long left = end - System.nanoTime();
                 if (left <= 0) break;
-                if (end == Long.MAX_VALUE) LockSupport.park(this);
+                if (poll > 0) LockSupport.parkNanos(this, Math.min(left, poll));
+                else if (end == Long.MAX_VALUE) LockSupport.park(this);
                 else LockSupport.parkNanos(this, left);
             }
         } finally {
@@ -52,6 +57,7 @@ final class FreeBsdWaitChannel {
             if (signals != null) signals.awake(s);
             lock.lock();
         }
+        if (hostSignal != 0 && !s.woken()) return hostSignal;
         FreeBsdSignals.Delivery d = s.signal();
         if (d != null) {
             signals.claim(d);
