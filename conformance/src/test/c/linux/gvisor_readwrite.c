@@ -10,7 +10,10 @@
 
 int main(int argc, char **argv) {
     usage_check(argc);
-    signal(SIGPIPE, SIG_IGN);
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, NULL);
     io_context_t ctx = 0;
     struct io_event ev;
     printf("io_setup(128): %s\n", rv(io_setup(128, &ctx)));

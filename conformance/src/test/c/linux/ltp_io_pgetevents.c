@@ -1,14 +1,11 @@
 /*
  * Ported from LTP testcases/kernel/syscalls/io_pgetevents/io_pgetevents01.c (a completed write is
  * reaped with a 10 us timeout and an empty signal set) and io_pgetevents02.c (invalid ctx,
- * min/max, events pointer), through libaio's io_pgetevents; plus harness/cases/22.t's point that
- * the mask is in force during the wait. Written anew for aioemu.
+ * min/max, events pointer), through libaio's io_pgetevents. The signal mask during the wait
+ * (harness/cases/22.t) is libaio_22_sigmask.c. Written anew for aioemu.
  */
 #include "aioprog.h"
 #include <signal.h>
-
-static volatile sig_atomic_t got_usr1;
-static void on_usr1(int s) { (void)s; got_usr1 = 1; }
 
 int main(int argc, char **argv) {
     usage_check(argc);
@@ -42,23 +39,6 @@ int main(int argc, char **argv) {
     /* sigmask NULL = no mask; a short wait on an empty ring times out with 0 */
     struct timespec ms20 = {0, 20 * 1000 * 1000};
     printf("io_pgetevents(1, 1, 20 ms, NULL mask) empty: %s\n", rv(io_pgetevents(ctx, 1, 1, ev, &ms20, NULL)));
-
-    /* 22.t: SIGUSR1 blocked in the process but pending; a mask that unblocks it interrupts the
-       wait (EINTR, the handler runs); a mask that keeps it blocked lets the wait time out */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_usr1;
-    sigaction(SIGUSR1, &sa, NULL);
-    sigset_t usr1, old;
-    sigemptyset(&usr1);
-    sigaddset(&usr1, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &usr1, &old);
-    raise(SIGUSR1);
-    n = io_pgetevents(ctx, 1, 1, ev, &ms20, &usr1);
-    printf("io_pgetevents(mask blocks SIGUSR1) with it pending: %s handler ran: %s\n", rv(n), yes(got_usr1));
-    n = io_pgetevents(ctx, 1, 1, ev, &ms20, &empty);
-    printf("io_pgetevents(mask unblocks SIGUSR1) with it pending: %s handler ran: %s\n", rv(n), yes(got_usr1));
-    sigprocmask(SIG_SETMASK, &old, NULL);
 
     printf("io_destroy: %s\n", rv(io_destroy(ctx)));
     return 0;

@@ -41,7 +41,10 @@ static void *write_later(void *arg) {
 int main(int argc, char **argv) {
     usage_check(argc);
     (void)argv;
-    signal(SIGPIPE, SIG_IGN);
+    struct sigaction ign;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, NULL);
     printf("io_setup(16): %s\n", rv(io_setup(16, &ctx)));
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 2;
