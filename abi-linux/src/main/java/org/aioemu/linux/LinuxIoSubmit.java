@@ -163,7 +163,9 @@ final class LinuxIoSubmit {
             return new InEvent(-LinuxErrno.EOPNOTSUPP);
         }
         boolean stream = info.kind() == FdKind.PIPE || info.kind() == FdKind.SOCKET || info.kind() == FdKind.OTHER;
-        long off = stream ? Request.NO_OFFSET : offset;                                                  // streams ignore it (LNX-34)
+        // Pipes and other streams ignore the offset (LNX-34), but sock_read_iter/sock_write_iter
+        // refuse any ki_pos but 0: passed on, the host answers ESPIPE, which lands in the event.
+        long off = info.kind() == FdKind.SOCKET && offset != 0 ? offset : stream ? Request.NO_OFFSET : offset;
         Request r = vectored
                 ? (write ? Request.writev(info.fd(), data, iovcnt, off) : Request.readv(info.fd(), data, iovcnt, off))
                 : (write ? Request.write(info.fd(), data, off) : Request.read(info.fd(), data, off));
