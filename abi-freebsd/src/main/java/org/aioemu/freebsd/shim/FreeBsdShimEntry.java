@@ -10,6 +10,7 @@ import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.bridge.BridgeEnv;
 import org.aioemu.core.bridge.BridgeInstall;
 import org.aioemu.core.bridge.BridgeTable;
+import org.aioemu.core.bridge.ShimAbi;
 import org.aioemu.freebsd.FreeBsdAioProcess;
 import org.aioemu.freebsd.FreeBsdAioSystem;
 import org.aioemu.freebsd.FreeBsdErrno;
@@ -31,6 +32,13 @@ import org.aioemu.freebsd.FreeBsdErrno;
  */
 public final class FreeBsdShimEntry {
     private FreeBsdShimEntry() {}
+
+    /**
+     * FreeBSD's &lt;aio.h&gt; and &lt;sys/event.h&gt; beside glibc's headers; the header is
+     * force-included so every translation unit sees one struct sigevent (native-bridge.md §7).
+     */
+    public static final ShimAbi ABI = new ShimAbi("freebsd", FreeBsdShimEntry.class.getName(),
+            java.util.List.of("-D_DEFAULT_SOURCE", "-include", "aio.h"));
 
     private static final long INTERNAL_ERROR = -FreeBsdErrno.EIO;
     private static final FunctionDescriptor P = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG);

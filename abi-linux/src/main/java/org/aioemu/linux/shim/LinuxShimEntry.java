@@ -13,6 +13,7 @@ import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.bridge.BridgeEnv;
 import org.aioemu.core.bridge.BridgeInstall;
 import org.aioemu.core.bridge.BridgeTable;
+import org.aioemu.core.bridge.ShimAbi;
 import org.aioemu.linux.LinuxAioProcess;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxAioSystem;
@@ -27,6 +28,9 @@ import org.aioemu.linux.LinuxSubmitMode;
  */
 public final class LinuxShimEntry {
     private LinuxShimEntry() {}
+
+    /** libaio's API; unmodified binaries linked with the system libaio also run (the shim preloaded). */
+    public static final ShimAbi ABI = new ShimAbi("linux", LinuxShimEntry.class.getName(), java.util.List.of());
 
     /** Table slots after the head, in struct linux_table's order. */
     static final int FLAGS = 0, SETUP = 1, DESTROY = 2, SUBMIT = 3, CANCEL = 4, GETEVENTS = 5, PGETEVENTS = 6, SLOTS = 7;

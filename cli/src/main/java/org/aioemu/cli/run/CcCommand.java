@@ -1,9 +1,11 @@
 package org.aioemu.cli.run;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+
+import org.aioemu.core.bridge.ShimAbi;
+import org.aioemu.core.bridge.ShimCompiler;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,31 +36,8 @@ public final class CcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> cmd = command(abi, gccArgs);
+        List<String> cmd = ShimCompiler.command(abi, gccArgs);
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         return p.waitFor() == 0 ? 0 : 1;
-    }
-
-    /** The gcc command line: ours around the user's (includes first, libraries last). */
-    public static List<String> command(ShimAbi abi, List<String> userArgs) {
-        Path gcc = HostTools.compiler();
-        ShimArtifacts.Located shim = ShimArtifacts.locate(abi);
-        Path jdk = HostTools.javaHome();
-        Path jsig = HostTools.libjsig(jdk);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(gcc.toString());
-        cmd.add("-I" + shim.include());
-        cmd.addAll(abi.compileFlags);
-        cmd.addAll(userArgs);
-        cmd.add("-L" + shim.libraryDir());
-        cmd.add("-Wl,-rpath," + shim.libraryDir());
-        cmd.add("-l" + abi.libraryName());
-        // libjsig ahead of libc in the program's own DT_NEEDED: the same signal chaining as preloading it
-        cmd.add("-L" + jsig.getParent());
-        cmd.add("-Wl,-rpath," + jsig.getParent());
-        cmd.add("-Wl,--push-state,--no-as-needed");   // gcc here links --as-needed: libjsig has no symbol the program uses
-        cmd.add("-ljsig");
-        cmd.add("-Wl,--pop-state");
-        return cmd;
     }
 }

@@ -1,5 +1,8 @@
 package org.aioemu.cli.run;
 
+import org.aioemu.core.bridge.ShimAbi;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +57,12 @@ public final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (record != null && abi != ShimAbi.LINUX) {
+        if (record != null && abi != LinuxShimEntry.ABI) {
             throw new ParameterException(spec.commandLine(),
                     "--record writes Linux AIO traces; the freebsd shim does not record");
         }
-        ExecEnvironment env = ExecEnvironment.of(abi, exitPolicy, record);
+        ExecEnvironment plain = ExecEnvironment.of(abi, exitPolicy, record);
+        ExecEnvironment env = plain.withAotCache(AotCache.forClassPath(plain.javaHome(), plain.classPath()));
         // a fresh trace, its header already there: every process of the run appends its calls
         if (record != null) java.nio.file.Files.writeString(record, org.aioemu.cli.replay.JsonTrace.headerLine("aioemu exec " + String.join(" ", command)) + "\n");
         Process p;

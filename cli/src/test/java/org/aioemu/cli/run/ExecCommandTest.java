@@ -1,5 +1,6 @@
 package org.aioemu.cli.run;
 
+import org.aioemu.core.bridge.HostTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package org.aioemu.cli.run;
 
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.core.bridge.HostTools;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +51,7 @@ class FioOnAioemuTest {
     @Test
     @DisplayName("fio --ioengine=libaio --verify=crc32c, randrw at iodepth 32, runs on aioemu exec --abi linux and verifies")
     void libaioVerifies() throws Exception {
-        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        var env = ExecEnvironment.of(LinuxShimEntry.ABI, ExitPolicy.DRAIN, null);
         // -Xlog:gc on stderr proves a JVM started inside fio's job process, i.e. the calls went through aioemu
         var r = CProgram.onAioemu(env, job("libaio", dir.resolve("libaio.dat")), Map.of("AIOEMU_JVM_OPTS", "-Xlog:gc:stderr"), dir);
         assertEquals(0, r.exit(), r::toString);
@@ -61,7 +64,7 @@ class FioOnAioemuTest {
     @Test
     @DisplayName("fio --thread with three job threads in one process (each thread attached to the JVM on its first call) verifies on aioemu")
     void threadsVerify() throws Exception {
-        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        var env = ExecEnvironment.of(LinuxShimEntry.ABI, ExitPolicy.DRAIN, null);
         Path jobs = java.nio.file.Files.createDirectories(dir.resolve("threads"));   // a file per job: they must not overwrite each other
         var r = CProgram.onAioemu(env, List.of(fio, "--thread", "--numjobs=3", "--name=threads", "--directory=" + jobs,
                 "--ioengine=libaio", "--iodepth=16", "--rw=randrw", "--bs=4k", "--size=2m", "--verify=crc32c", "--do_verify=1",
@@ -73,7 +76,7 @@ class FioOnAioemuTest {
     @Test
     @DisplayName("fio --ioengine=posixaio under aioemu exec runs glibc's aio_* (a third ABI aioemu does not emulate): it still verifies, with no JVM started")
     void posixaioIsGlibcs() throws Exception {
-        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        var env = ExecEnvironment.of(LinuxShimEntry.ABI, ExitPolicy.DRAIN, null);
         var r = CProgram.onAioemu(env, job("posixaio", dir.resolve("posixaio.dat")), Map.of("AIOEMU_JVM_OPTS", "-Xlog:gc:stderr"), dir);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("err= 0"), r::toString);

@@ -1,5 +1,9 @@
 package org.aioemu.cli.run;
 
+import org.aioemu.core.bridge.ShimCompiler;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.core.bridge.ShimArtifacts;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,20 +31,20 @@ class LinuxShimTest {
 
     @BeforeAll
     static void shim() {
-        drain = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.DRAIN, null);
+        drain = ExecEnvironment.of(LinuxShimEntry.ABI, ExitPolicy.DRAIN, null);
     }
 
     @Test
     @DisplayName("libaio.h: every size, offset, constant and io_prep_* result matches the system libaio header, in C11, GNU C and C++")
     void headerMatchesLibaio() throws Exception {
-        var shim = ShimArtifacts.locate(ShimAbi.LINUX);
+        var shim = ShimArtifacts.locate(LinuxShimEntry.ABI);
         String src = CProgram.SOURCES.resolve("layout.c").toString();
         for (String std : List.of("-std=gnu11", "-std=c11")) {
             List<String> common = List.of("gcc", std, "-D_POSIX_C_SOURCE=200809L", "-Wall", "-Wextra", "-Werror", src);
             Path theirs = dir.resolve("layout-libaio"), ours = dir.resolve("layout-aioemu");
             CProgram.run(concat(common, List.of("-o", theirs.toString(), "-laio")), Map.of(), dir).expectExit(0);
             CProgram.run(concat(common, List.of("-I" + shim.include(), "-o", ours.toString(), "-L" + shim.libraryDir(),
-                    "-Wl,-rpath," + shim.libraryDir(), "-l" + ShimAbi.LINUX.libraryName())), Map.of(), dir).expectExit(0);
+                    "-Wl,-rpath," + shim.libraryDir(), "-l" + LinuxShimEntry.ABI.libraryName())), Map.of(), dir).expectExit(0);
             var a = CProgram.run(List.of(theirs.toString()), Map.of(), dir).expectExit(0);
             var b = CProgram.run(List.of(ours.toString()), Map.of(), dir).expectExit(0);
             assertEquals(a.out(), b.out(), std);
@@ -74,7 +78,7 @@ class LinuxShimTest {
     void builtByAioemuCc() throws Exception {
         Path nativeProg = CProgram.buildWithLibaio("basic", dir);   // the reference
         Path prog = dir.resolve("basic-cc");
-        CProgram.run(CcCommand.command(ShimAbi.LINUX, List.of("-O2", CProgram.SOURCES.resolve("basic.c").toAbsolutePath().toString(),
+        CProgram.run(ShimCompiler.command(LinuxShimEntry.ABI, List.of("-O2", CProgram.SOURCES.resolve("basic.c").toAbsolutePath().toString(),
                 "-o", prog.toString())), Map.of(), dir).expectExit(0);
         var ldd = CProgram.run(List.of("readelf", "-d", prog.toString()), Map.of(), dir).expectExit(0);
         assertTrue(ldd.out().contains("libaioemu-linux.so") && !ldd.out().contains("libaio.so"), ldd::toString);
@@ -142,7 +146,7 @@ class LinuxShimTest {
     @DisplayName("exit policy CANCEL_THEN_DRAIN (AIOEMU_EXIT_POLICY): every request is either complete or ECANCELED when the exit handlers run")
     void exitCancelThenDrain() throws Exception {
         Path prog = CProgram.buildWithLibaio("exitpolicy", dir);
-        var env = ExecEnvironment.of(ShimAbi.LINUX, ExitPolicy.CANCEL_THEN_DRAIN, null);
+        var env = ExecEnvironment.of(LinuxShimEntry.ABI, ExitPolicy.CANCEL_THEN_DRAIN, null);
         var r = CProgram.onAioemu(env, List.of(prog.toString(), dir.resolve("x3.dat").toString(), "exit"), Map.of(), dir).expectExit(0);
         String line = r.outLines().stream().filter(l -> l.startsWith("at exit:")).findFirst().orElseThrow(() -> new AssertionError(r));
         String[] f = line.split(" ");   // at exit: events N complete C canceled K other O

@@ -1,18 +1,16 @@
 package org.aioemu.conformance.freebsd.programs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.aioemu.core.bridge.ShimCompiler;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.conformance.programs.CPrograms;
+import org.aioemu.freebsd.shim.FreeBsdShimEntry;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.aioemu.cli.run.CcCommand;
-import org.aioemu.cli.run.ExecEnvironment;
-import org.aioemu.cli.run.ShimAbi;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FreeBsdProgramsTest {
     private static final Path SOURCES = Path.of("src/test/c/freebsd");
-    private static final long RUN_SECONDS = 30;
 
     @TempDir
     static Path bin;
@@ -39,7 +36,7 @@ class FreeBsdProgramsTest {
     @BeforeAll
     static void compilerPresent() {
         try {
-            CcCommand.command(ShimAbi.FREEBSD, List.of("-v"));
+            ShimCompiler.command(FreeBsdShimEntry.ABI, List.of("-v"));
         } catch (IllegalStateException e) {
             Assumptions.abort("cannot build FreeBSD programs here: " + e.getMessage());
         }
@@ -101,36 +98,9 @@ class FreeBsdProgramsTest {
     private static void check(String name) throws IOException, InterruptedException {
         Path src = SOURCES.resolve(name + ".c").toAbsolutePath();
         Path exe = bin.resolve(name);
-        Path ccLog = bin.resolve(name + ".cc.log");
-        List<String> cc = CcCommand.command(ShimAbi.FREEBSD, List.of("-Wall", "-o", exe.toString(), src.toString(), "-lpthread"));
-        Process gcc = new ProcessBuilder(cc).redirectErrorStream(true).redirectOutput(ccLog.toFile()).start();
-        assertTrue(gcc.waitFor(RUN_SECONDS, TimeUnit.SECONDS), "gcc did not finish");
-        assertEquals(0, gcc.exitValue(), () -> "gcc failed: " + String.join(" ", cc) + "\n" + read(ccLog));
-
-        Path out = bin.resolve(name + ".out");
-        Path err = bin.resolve(name + ".err");
-        ProcessBuilder pb = ExecEnvironment.of(ShimAbi.FREEBSD, null, null).processBuilder(List.of(exe.toString()));
-        pb.directory(bin.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        long start = System.nanoTime();
-        Process p = pb.start();
-        boolean ended = p.waitFor(RUN_SECONDS, TimeUnit.SECONDS);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println(name + ": " + ms + " ms, exit " + (ended ? p.exitValue() : "none (killed)"));
-        String stderr = read(err);
-        assertTrue(ended, () -> name + " did not end within " + RUN_SECONDS + " s; stderr:\n" + stderr);
-        assertEquals(Files.readString(SOURCES.resolve(name + ".expected")), read(out), () -> name + " printed other lines; stderr:\n" + stderr);
-        assertEquals(0, p.exitValue(), () -> name + " exited with " + p.exitValue() + "; stderr:\n" + stderr);
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "(cannot read " + p + ": " + e + ")";
-        }
+        CPrograms.compile(ShimCompiler.command(FreeBsdShimEntry.ABI, List.of("-Wall", "-o", exe.toString(), src.toString(), "-lpthread")),
+                bin.resolve(name + ".cc.log"));
+        CPrograms.run(name, ExecEnvironment.of(FreeBsdShimEntry.ABI, null, null).processBuilder(List.of(exe.toString())), bin)
+                .expect(Files.readString(SOURCES.resolve(name + ".expected")));
     }
 }

@@ -1,4 +1,4 @@
-package org.aioemu.cli.run;
+package org.aioemu.core.bridge;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public final class HostTools {
         return compiler(System.getenv());
     }
 
-    static Path compiler(java.util.Map<String, String> env) {
+    public static Path compiler(java.util.Map<String, String> env) {
         String cc = env.get("CC");
         String name = cc == null || cc.isBlank() ? "gcc" : cc.trim();
         Path found = onPath(name, env.get("PATH"));
@@ -40,7 +40,7 @@ public final class HostTools {
         return found;
     }
 
-    static Path onPath(String name, String path) {
+    public static Path onPath(String name, String path) {
         if (name.contains("/")) return Files.isExecutable(Path.of(name)) ? Path.of(name) : null;
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {

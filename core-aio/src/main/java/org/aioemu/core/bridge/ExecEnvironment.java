@@ -1,4 +1,4 @@
-package org.aioemu.cli.run;
+package org.aioemu.core.bridge;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,12 +15,15 @@ import org.aioemu.core.ExitPolicy;
 public record ExecEnvironment(ShimAbi abi, Path javaHome, String classPath, Path library, ExitPolicy exitPolicy, Path record,
                               Path aotCache) {
 
-    /** The shim of {@code abi} from this build, this JDK and this class path. */
+    /** The shim of {@code abi} from this build, this JDK and this class path; no AOT cache. */
     public static ExecEnvironment of(ShimAbi abi, ExitPolicy policy, Path record) {
-        Path javaHome = HostTools.javaHome();
-        String classPath = System.getProperty("java.class.path");
-        return new ExecEnvironment(abi, javaHome, classPath, ShimArtifacts.locate(abi).library(), policy, record,
-                AotCache.forClassPath(javaHome, classPath));
+        return new ExecEnvironment(abi, HostTools.javaHome(), System.getProperty("java.class.path"),
+                ShimArtifacts.locate(abi).library(), policy, record, null);
+    }
+
+    /** The same with a JDK AOT cache for the JVM inside the program (null: none). */
+    public ExecEnvironment withAotCache(Path cache) {
+        return new ExecEnvironment(abi, javaHome, classPath, library, exitPolicy, record, cache);
     }
 
     /** Adds the variables to {@code env} (a ProcessBuilder's environment). */

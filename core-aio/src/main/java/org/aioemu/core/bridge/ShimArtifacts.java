@@ -1,4 +1,4 @@
-package org.aioemu.cli.run;
+package org.aioemu.core.bridge;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +31,10 @@ public final class ShimArtifacts {
     }
 
     public static Located locate(ShimAbi abi) {
-        String base = "native/" + abi.id + "/";
+        String base = "native/" + abi.id() + "/";
         URL lib = ShimArtifacts.class.getClassLoader().getResource(base + abi.libraryFile());
         if (lib == null) {
-            throw new IllegalStateException("the " + abi.id + " shim (" + base + abi.libraryFile() + ") is not in this build of aioemu"
-                    + (abi == ShimAbi.FREEBSD ? ": the FreeBSD shim has not been built yet" : ": rebuild with gcc installed"));
+            throw new IllegalStateException("the " + abi.id() + " shim (" + base + abi.libraryFile() + ") is not in this build of aioemu: rebuild with gcc installed");
         }
         try {
             if (lib.getProtocol().equals("file")) {
@@ -44,9 +43,9 @@ public final class ShimArtifacts {
             }
             if (lib.getProtocol().equals("jar")) return extract(abi, lib, base);
         } catch (URISyntaxException | IOException e) {
-            throw new IllegalStateException("cannot read the " + abi.id + " shim from " + lib + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the " + abi.id() + " shim from " + lib + ": " + e.getMessage(), e);
         }
-        throw new IllegalStateException("cannot use the " + abi.id + " shim at " + lib);
+        throw new IllegalStateException("cannot use the " + abi.id() + " shim at " + lib);
     }
 
     private static Located extract(ShimAbi abi, URL lib, String base) throws IOException, URISyntaxException {
@@ -64,9 +63,9 @@ public final class ShimArtifacts {
                 sha.update(Files.readAllBytes(f));
             }
             String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-            Path dest = cacheRoot().resolve(abi.id + "-" + hash);
+            Path dest = cacheRoot().resolve(abi.id() + "-" + hash);
             if (!Files.isRegularFile(dest.resolve(abi.libraryFile()))) {
-                Path tmp = Files.createDirectories(cacheRoot()).resolve(".tmp-" + abi.id + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+                Path tmp = Files.createDirectories(cacheRoot()).resolve(".tmp-" + abi.id() + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
                 for (Path f : files) {
                     Path out = tmp.resolve(root.relativize(f).toString());
                     Files.createDirectories(out.getParent());
