@@ -1,8 +1,8 @@
 package org.aioemu.cli.run;
 
 import org.aioemu.core.bridge.ShimAbi;
-import org.aioemu.linux.shim.LinuxShimEntry;
 import org.aioemu.freebsd.shim.FreeBsdShimEntry;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import picocli.CommandLine.ITypeConverter;
 
 /** --abi linux|freebsd */

@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 
 import org.aioemu.core.bridge.ShimAbi;
 import org.aioemu.core.bridge.ShimCompiler;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,8 +1,5 @@
 package org.aioemu.cli.run;
 
-import org.aioemu.core.bridge.ShimAbi;
-import org.aioemu.core.bridge.ExecEnvironment;
-import org.aioemu.linux.shim.LinuxShimEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +7,13 @@ import java.util.concurrent.Callable;
 
 import org.aioemu.core.ExitPolicy;
 import org.aioemu.core.bridge.BridgeEnv;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.core.bridge.ShimAbi;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;

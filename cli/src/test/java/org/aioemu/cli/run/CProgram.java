@@ -1,6 +1,5 @@
 package org.aioemu.cli.run;
 
-import org.aioemu.core.bridge.ExecEnvironment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.aioemu.conformance.programs.HostPackages;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.junit.jupiter.api.Assumptions;
+
 /** C test programs of cli/src/test/c/shim: compiled with gcc, run as real processes with a time limit. */
 final class CProgram {
     static final Path SOURCES = Path.of("src/test/c/shim");
@@ -20,8 +23,15 @@ final class CProgram {
 
     private CProgram() {}
 
+    /** The system's libaio (libaio-dev) is there, installed now if it can be; else the test is skipped, saying why. */
+    static void needSystemLibaio() {
+        String missing = HostPackages.ensure("libaio-dev", Path.of("/usr/include/libaio.h"));
+        Assumptions.assumeTrue(missing == null, () -> "this test compares with the system libaio: " + missing);
+    }
+
     /** gcc SOURCE -o DIR/NAME -laio: linked with the system's libaio, as any libaio program is. */
     static Path buildWithLibaio(String name, Path dir) throws Exception {
+        needSystemLibaio();
         Path out = dir.resolve(name);
         run(List.of("gcc", "-O2", "-Wall", SOURCES.resolve(name + ".c").toString(), "-o", out.toString(), "-laio"), Map.of(), dir)
                 .expectExit(0);

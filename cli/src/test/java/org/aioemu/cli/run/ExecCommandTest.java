@@ -1,6 +1,5 @@
 package org.aioemu.cli.run;
 
-import org.aioemu.core.bridge.HostTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.aioemu.cli.CliRun;
+import org.aioemu.core.bridge.HostTools;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

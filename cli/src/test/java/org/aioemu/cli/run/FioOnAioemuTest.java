@@ -1,8 +1,5 @@
 package org.aioemu.cli.run;
 
-import org.aioemu.core.bridge.ExecEnvironment;
-import org.aioemu.core.bridge.HostTools;
-import org.aioemu.linux.shim.LinuxShimEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.aioemu.conformance.programs.HostPackages;
 import org.aioemu.core.ExitPolicy;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,15 +31,10 @@ class FioOnAioemuTest {
     static String fio;
 
     @BeforeAll
-    static void findOrInstallFio() throws Exception {
-        Path found = HostTools.onPath("fio", System.getenv("PATH"));
-        if (found == null) {
-            var install = CProgram.run(List.of("apt-get", "install", "-y", "-q", "fio"), Map.of("DEBIAN_FRONTEND", "noninteractive"), dir);
-            found = HostTools.onPath("fio", System.getenv("PATH"));
-            Assumptions.assumeTrue(found != null, () -> "fio is not installed and 'apt-get install -y fio' failed (exit "
-                    + install.exit() + "): " + install.err().lines().reduce((a, b) -> b).orElse(""));
-        }
-        fio = found.toString();
+    static void findOrInstallFio() {
+        String missing = HostPackages.ensure("fio", Path.of("/usr/bin/fio"));
+        Assumptions.assumeTrue(missing == null, () -> "these tests run Debian's fio: " + missing);
+        fio = "/usr/bin/fio";
     }
 
     private static List<String> job(String engine, Path file) {

@@ -1,9 +1,5 @@
 package org.aioemu.cli.run;
 
-import org.aioemu.core.bridge.ShimCompiler;
-import org.aioemu.core.bridge.ExecEnvironment;
-import org.aioemu.core.bridge.ShimArtifacts;
-import org.aioemu.linux.shim.LinuxShimEntry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.aioemu.core.ExitPolicy;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.core.bridge.ShimArtifacts;
+import org.aioemu.core.bridge.ShimCompiler;
+import org.aioemu.linux.shim.LinuxShimEntry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -37,6 +37,7 @@ class LinuxShimTest {
     @Test
     @DisplayName("libaio.h: every size, offset, constant and io_prep_* result matches the system libaio header, in C11, GNU C and C++")
     void headerMatchesLibaio() throws Exception {
+        CProgram.needSystemLibaio();
         var shim = ShimArtifacts.locate(LinuxShimEntry.ABI);
         String src = CProgram.SOURCES.resolve("layout.c").toString();
         for (String std : List.of("-std=gnu11", "-std=c11")) {

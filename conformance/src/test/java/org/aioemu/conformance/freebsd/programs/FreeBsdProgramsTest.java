@@ -1,16 +1,15 @@
 package org.aioemu.conformance.freebsd.programs;
 
-import org.aioemu.core.bridge.ShimCompiler;
-import org.aioemu.core.bridge.ExecEnvironment;
-import org.aioemu.conformance.programs.CPrograms;
-import org.aioemu.freebsd.shim.FreeBsdShimEntry;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.aioemu.conformance.programs.CPrograms;
+import org.aioemu.core.bridge.ExecEnvironment;
+import org.aioemu.core.bridge.ShimCompiler;
+import org.aioemu.freebsd.shim.FreeBsdShimEntry;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
