@@ -26,6 +26,7 @@ import org.aioemu.core.host.ForeignMemory;
  *     volatile int32_t *jvm_exiting;                          //  8 C: our shutdown hook stores 1
  *     long (*safe_copy)(void *dst, const void *src, size_t n);// 16 C: n, or -EFAULT instead of a fault
  *     void (*on_exit)(int32_t status);                        // 24 Java: run the exit policy
+ *     int (*interrupting)(void);                              // 32 C: a signal that ends this thread's sleep, or 0
  * };                                                          // then the ABI's slots
  * </pre>
  */
@@ -34,11 +35,13 @@ public final class BridgeTable {
             JAVA_LONG.withName("table_size"),
             ADDRESS.withName("jvm_exiting"),
             ADDRESS.withName("safe_copy"),
-            ADDRESS.withName("on_exit")).withName("aioemu_bridge");
+            ADDRESS.withName("on_exit"),
+            ADDRESS.withName("interrupting")).withName("aioemu_bridge");
 
     private static final VarHandle JVM_EXITING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("jvm_exiting"));
     private static final VarHandle SAFE_COPY = HEAD.varHandle(MemoryLayout.PathElement.groupElement("safe_copy"));
     private static final VarHandle ON_EXIT = HEAD.varHandle(MemoryLayout.PathElement.groupElement("on_exit"));
+    private static final VarHandle INTERRUPTING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("interrupting"));
     private static final FunctionDescriptor ON_EXIT_DESCRIPTOR = FunctionDescriptor.ofVoid(JAVA_INT);
 
     private final MemorySegment table;
@@ -83,6 +86,17 @@ public final class BridgeTable {
         ON_EXIT.set(table, 0L, Upcalls.stub(ExitHook.HANDLE, ON_EXIT_DESCRIPTOR, 0, "exit policy"));
         MemorySegment exiting = ((MemorySegment) JVM_EXITING.get(table, 0L)).reinterpret(4);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting.set(JAVA_INT, 0, 1), "aioemu-jvm-exiting"));
+    }
+
+    /**
+     * The program's real signals for the emulation's interruptible sleeps: the C side's
+     * {@code int interrupting(void)}, asked on the sleeping thread while the call has the
+     * program's signals blocked (aioemu_jvm.h).
+     */
+    public HostSignals hostSignals() {
+        MemorySegment fn = (MemorySegment) INTERRUPTING.get(table, 0L);
+        if (fn.address() == 0) throw new IllegalStateException("the shim left interrupting() empty");
+        return new HostSignals(fn);
     }
 
     /** The C library's fault-safe copy {@code long (void *dst, const void *src, size_t n)}, or NULL. */
