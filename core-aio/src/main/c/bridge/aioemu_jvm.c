@@ -150,6 +150,18 @@ EXPORT int aioemu_interrupting(void) {
 
 EXPORT int aioemu_interrupt_restarts(void) { return interrupt_restarts; }
 
+static __thread sigset_t before_thread_start;
+static __thread int thread_start_depth;
+
+EXPORT void aioemu_thread_start_mask(int starting) {
+    if (starting) {
+        if (thread_start_depth++ == 0)
+            syscall(SYS_rt_sigprocmask, SIG_SETMASK, the_call_mask(), &before_thread_start, _NSIG / 8);
+    } else if (thread_start_depth > 0 && --thread_start_depth == 0) {
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &before_thread_start, NULL, _NSIG / 8);
+    }
+}
+
 /* ---- state ------------------------------------------------------------------------------------ */
 
 static volatile int state = AIOEMU_JVM_NONE;
@@ -312,6 +324,7 @@ static void start_locked(const char *install_class, int fresh_namespace) {
     the_table->safe_copy = aioemu_safe_copy;
     the_table->on_exit = NULL;
     the_table->interrupting = aioemu_interrupting;
+    the_table->thread_start_mask = aioemu_thread_start_mask;
 
     struct start_args a = {.install_class = install_class, .fresh_namespace = fresh_namespace};
     pthread_attr_t attr;

@@ -43,7 +43,7 @@ enum aioemu_jvm_state {
 };
 
 /*
- * The head of every ABI's table (offsets fixed: the Java side reads them; 40 bytes).
+ * The head of every ABI's table (offsets fixed: the Java side reads them; 48 bytes).
  * "C:" fields are filled by aioemu_jvm_start before install runs; "Java:" fields by install.
  */
 struct aioemu_bridge {
@@ -52,6 +52,7 @@ struct aioemu_bridge {
     long (*safe_copy)(void *dst, const void *src, size_t n); /* 16 C: copy that returns -EFAULT instead of faulting, else n */
     void (*on_exit)(int32_t status);                       /* 24 Java: apply the process's exit policy; status -1 if unknown */
     int (*interrupting)(void);                             /* 32 C: aioemu_interrupting, for the Java sleeps */
+    void (*thread_start_mask)(int starting);               /* 40 C: aioemu_thread_start_mask, around a Java thread start */
 };
 
 /*
@@ -106,6 +107,11 @@ int aioemu_interrupting(void);
 
 /* 1 if the signal aioemu_interrupting last reported on this thread has a handler with SA_RESTART. */
 int aioemu_interrupt_restarts(void);
+
+/* Around the start of a thread from Java (starting 1, then 0): the new thread inherits the call
+   mask, also when the starting thread is a program thread in a call that runs with its own mask
+   (Linux io_submit starting a worker). Nests. */
+void aioemu_thread_start_mask(int starting);
 
 #ifdef __cplusplus
 }
