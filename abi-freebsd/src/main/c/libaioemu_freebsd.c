@@ -15,11 +15,13 @@
  *  - notifications are real host signals, queued here (sigqueue_for_java) with the host's
  *    si_code SI_ASYNCIO and si_value, and taken back when the job is reaped before delivery
  *    (withdraw_for_java);
- *  - during a call every asynchronous signal is blocked on the calling thread: threads the JVM
- *    creates inherit that mask (the JVM's start thread included), so a program signal is never
- *    delivered to a JVM thread (which would run the program's handler there, or kill the process
- *    while the program waits for it with sigwaitinfo); a signal that arrives during a call is
- *    delivered when the call returns, before errno is set.
+ *  - during a call every asynchronous signal is blocked on the calling thread (aioemu_jvm.h,
+ *    aioemu_signals_block): threads the JVM creates inherit that mask, so a program signal is
+ *    never delivered to a JVM thread (which would run the program's handler there, or kill the
+ *    process while the program waits for it with sigwaitinfo); a signal that arrives during a
+ *    call is delivered when the call returns, before errno is set; the sleeps (aio_suspend,
+ *    aio_waitcomplete, lio_listio LIO_WAIT, kevent) end with EINTR when one is pending that the
+ *    program's mask lets through, as FreeBSD's msleep(PCATCH) does.
  */
 #define _GNU_SOURCE
 #include "include/aio.h"
@@ -54,7 +56,6 @@
 
 static int sigqueue_for_java(int signo, int kind, long value, int tid);
 static int withdraw_for_java(int signo, long value);
-static int interrupting_for_java(void);
 static int32_t errno_map[ERRNO_MAP_SIZE];
 
 /*
@@ -68,7 +69,6 @@ static struct freebsd_table {
     int (*sigqueue)(int signo, int kind, long value, int tid);
     int (*withdraw)(int signo, long value);
     int32_t *errno_map; /* Java fills it: FreeBSD number -> host number, by name */
-    int (*interrupting)(void);
     /* Java: upcall stubs */
     long (*aio_read)(struct aiocb *);
     long (*aio_write)(struct aiocb *);
@@ -91,41 +91,13 @@ static struct freebsd_table {
     .sigqueue = sigqueue_for_java,
     .withdraw = withdraw_for_java,
     .errno_map = errno_map,
-    .interrupting = interrupting_for_java,
 };
 
-/* ---- signal mask during a call ----------------------------------------------------------------- */
+/* ---- signal mask during a call (aioemu_jvm.h: aioemu_signals_block) ---------------------------- */
 
-static sigset_t call_mask;
-static pthread_once_t call_mask_once = PTHREAD_ONCE_INIT;
+static void block_signals(sigset_t *old) { aioemu_signals_block(old, NULL); }
 
-/* Everything but the synchronous fault signals (blocking those turns a fault into death) and the
-   JVM's suspend/resume signal (_JAVA_SR_SIGNUM, SIGUSR2 by default). */
-static void init_call_mask(void) {
-    sigfillset(&call_mask);
-    static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) sigdelset(&call_mask, keep[i]);
-    const char *sr = getenv("_JAVA_SR_SIGNUM");
-    int srsig = sr && *sr ? atoi(sr) : SIGUSR2;
-    if (srsig > 0 && srsig < _NSIG) sigdelset(&call_mask, srsig);
-}
-
-/* The calling thread's own mask while it is inside a call: what decides whether a pending signal
-   interrupts the call's sleep (interrupting_for_java). */
-static __thread sigset_t program_mask;
-/* Set when interrupting_for_java reported a signal whose handler has SA_RESTART. */
-static __thread int interrupt_restarts;
-
-static void block_signals(sigset_t *old) {
-    pthread_once(&call_mask_once, init_call_mask);
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &call_mask, old, _NSIG / 8);
-    program_mask = *old;
-    interrupt_restarts = 0;
-}
-
-static void restore_signals(const sigset_t *old) {
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
-}
+static void restore_signals(const sigset_t *old) { aioemu_signals_restore(old, 0); }
 
 /* ---- errno ------------------------------------------------------------------------------------- */
 
@@ -183,7 +155,7 @@ EXPORT ssize_t aio_waitcomplete(struct aiocb **cbp, struct timespec *ts) {
         block_signals(&old);
         int ok = up();
         if (ok) r = T.aio_waitcomplete(cbp, ts);
-        int restart = r < 0 && host_errno(-r) == EINTR && ts == NULL && interrupt_restarts;
+        int restart = r < 0 && host_errno(-r) == EINTR && ts == NULL && aioemu_interrupt_restarts();
         restore_signals(&old);
         if (!ok) { errno = ENOSYS; return -1; }
         if (!restart) return finish(r);
@@ -289,30 +261,6 @@ static int withdraw_for_java(int signo, long value) {
     }
     for (int i = 0; i < n; i++) syscall(SYS_rt_sigqueueinfo, getpid(), signo, &others[i]);
     return found;
-}
-
-/*
- * For the emulation's interruptible sleeps (aio_suspend, aio_waitcomplete, lio_listio LIO_WAIT,
- * kevent), asked on the sleeping thread: a pending signal that the program's own mask lets
- * through and that would do something (a handler, or a default action that ends the process)
- * ends the sleep with EINTR, as FreeBSD's msleep(PCATCH) does. Returns that signal, or 0; notes
- * whether its handler has SA_RESTART.
- */
-static int interrupting_for_java(void) {
-    sigset_t pending;
-    if (sigpending(&pending) != 0) return 0;
-    for (int sig = 1; sig < _NSIG; sig++) {
-        if (!sigismember(&pending, sig) || sigismember(&program_mask, sig)) continue;
-        struct sigaction sa;
-        if (sigaction(sig, NULL, &sa) != 0 || sa.sa_handler == SIG_IGN) continue;
-        if (sa.sa_handler == SIG_DFL) {
-            if (sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH) continue;   /* ignored by default */
-            if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) continue;                    /* stops, later */
-        }
-        interrupt_restarts = sa.sa_handler != SIG_DFL && (sa.sa_flags & SA_RESTART);
-        return sig;
-    }
-    return 0;
 }
 
 /* ---- timer_create / mq_notify with a FreeBSD sigevent -------------------------------------------- */

@@ -9,6 +9,14 @@
  * libaio's: a result or -errno. Two answers stay in C: libaio's own zero-timeout empty-ring check
  * (it never enters the kernel: LNX-78), and EINVAL for every context in a fork child, whose
  * contexts all belong to the parent (LNX-10).
+ *
+ * Signals (LNX-64, LNX-67): an io_getevents/io_pgetevents that may sleep (min_nr > 0, a timeout
+ * other than {0,0}) runs with the program's signals blocked (aioemu_jvm.h, aioemu_signals_block);
+ * the Java wait asks every 10 ms whether a signal is pending that the thread's mask (for
+ * io_pgetevents with a sigmask: that mask) lets through, and ends with -EINTR if no event was
+ * collected (never restarted). On -EINTR io_pgetevents' mask is put in place for a moment so the
+ * signal is delivered under it, then the program's own mask is back. Every other call (io_submit
+ * too, whose poll(2) waits a signal ends by itself) makes no extra system call.
  */
 #define _GNU_SOURCE
 #include "libaio.h"
@@ -43,16 +51,22 @@ struct ring_head {
     unsigned id, nr, head, tail, magic;
 };
 
-/*
- * libaio's aio_ring_is_empty: a {0,0} timeout on a ring showing the magic with head == tail is
- * answered 0 without a system call. Read with the fault-safe copy (installed with the JVM), so a
- * bad context or timeout pointer goes on to the full call and its errno instead of a crash.
- */
-static int empty_ring_zero_timeout(io_context_t ctx, struct timespec *timeout) {
+/* What the timeout pointer says about the wait, read with the fault-safe copy (installed with
+   the JVM): a bad pointer goes on to the full call and its EFAULT instead of a crash. */
+enum wait_kind { WAIT_MAY_SLEEP, WAIT_ZERO, WAIT_BAD_POINTER };
+
+static enum wait_kind timeout_kind(struct timespec *timeout) {
     struct timespec ts;
+    if (!timeout) return WAIT_MAY_SLEEP;
+    if (aioemu_safe_copy(&ts, timeout, sizeof ts) < 0) return WAIT_BAD_POINTER;
+    return ts.tv_sec == 0 && ts.tv_nsec == 0 ? WAIT_ZERO : WAIT_MAY_SLEEP;
+}
+
+/* libaio's aio_ring_is_empty: a {0,0} timeout on a ring showing the magic with head == tail is
+   answered 0 without a system call. */
+static int empty_ring(io_context_t ctx) {
     struct ring_head h;
-    if (!timeout || !ctx || !(T.flags & FAST_PATH_ALLOWED)) return 0;
-    if (aioemu_safe_copy(&ts, timeout, sizeof ts) < 0 || ts.tv_sec != 0 || ts.tv_nsec != 0) return 0;
+    if (!ctx || !(T.flags & FAST_PATH_ALLOWED)) return 0;
     if (aioemu_safe_copy(&h, ctx, sizeof h) < 0) return 0;
     return h.magic == AIO_RING_MAGIC && __atomic_load_n(&h.head, __ATOMIC_RELAXED) == h.tail;
 }
@@ -82,27 +96,45 @@ EXPORT int io_cancel(io_context_t ctx, struct iocb *iocb, struct io_event *evt) 
     return (int)T.cancel(ctx, iocb, evt);
 }
 
-EXPORT int io_getevents(io_context_t ctx, long min_nr, long nr, struct io_event *events, struct timespec *timeout) {
+/*
+ * io_getevents and io_pgetevents (sigmask: NULL, or the mask for the wait). A call that cannot
+ * sleep goes straight to Java (or is answered here, LNX-78); one that may sleep runs with the
+ * program's signals blocked, so that a pending one ends it (top of this file).
+ */
+static int getevents(io_context_t ctx, long min_nr, long nr, struct io_event *events, struct timespec *timeout,
+                     int with_mask, sigset_t *sigmask) {
     int s = aioemu_jvm_state();
+    enum wait_kind w = WAIT_MAY_SLEEP;
     if (s == AIOEMU_JVM_UP || s == AIOEMU_JVM_FORKED) {
-        if (empty_ring_zero_timeout(ctx, timeout)) return 0;
-        if (s == AIOEMU_JVM_FORKED) return -EINVAL;
-    }
-    if (!up()) return -ENOSYS;
-    return (int)T.getevents(ctx, min_nr, nr, events, timeout);
-}
-
-EXPORT int io_pgetevents(io_context_t ctx, long min_nr, long nr, struct io_event *events, struct timespec *timeout,
-                         sigset_t *sigmask) {
-    int s = aioemu_jvm_state();
-    if (s == AIOEMU_JVM_UP || s == AIOEMU_JVM_FORKED) {
-        if (empty_ring_zero_timeout(ctx, timeout)) return 0;
+        w = timeout_kind(timeout);
+        if (w == WAIT_ZERO && empty_ring(ctx)) return 0;
         if (s == AIOEMU_JVM_FORKED) return -EINVAL;
     }
     if (!up()) return -ENOSYS;
     /* as libaio does: the kernel takes the mask with its size (_NSIG / 8 bytes) */
     struct io_sigset usig = {.ss = (unsigned long)sigmask, .ss_len = _NSIG / 8};
-    return (int)T.pgetevents(ctx, min_nr, nr, events, timeout, &usig);
+    if (s != AIOEMU_JVM_UP) w = timeout_kind(timeout);   /* the JVM just started: the copy works now */
+    if (min_nr <= 0 || w != WAIT_MAY_SLEEP) {             /* returns at once (LNX-59, LNX-61) or EFAULT */
+        return (int)(with_mask ? T.pgetevents(ctx, min_nr, nr, events, timeout, &usig)
+                               : T.getevents(ctx, min_nr, nr, events, timeout));
+    }
+    sigset_t old, mask;
+    sigemptyset(&mask);
+    int own = sigmask && aioemu_safe_copy(&mask, sigmask, _NSIG / 8) >= 0;   /* unreadable: Java says EFAULT */
+    aioemu_signals_block(&old, own ? &mask : NULL);
+    long r = with_mask ? T.pgetevents(ctx, min_nr, nr, events, timeout, &usig)
+                       : T.getevents(ctx, min_nr, nr, events, timeout);
+    aioemu_signals_restore(&old, r == -EINTR);
+    return (int)r;
+}
+
+EXPORT int io_getevents(io_context_t ctx, long min_nr, long nr, struct io_event *events, struct timespec *timeout) {
+    return getevents(ctx, min_nr, nr, events, timeout, 0, NULL);
+}
+
+EXPORT int io_pgetevents(io_context_t ctx, long min_nr, long nr, struct io_event *events, struct timespec *timeout,
+                         sigset_t *sigmask) {
+    return getevents(ctx, min_nr, nr, events, timeout, 1, sigmask);
 }
 
 /* ---- libaio's library calls, on the calls above ----------------------------------------------- */

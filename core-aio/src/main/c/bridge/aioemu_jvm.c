@@ -88,6 +88,80 @@ static void install_fault_handler(void) {
     put_in_front(SIGBUS, &prev_bus);
 }
 
+/* ---- signals during a call that may sleep (contract in aioemu_jvm.h) ------------------------ */
+
+static sigset_t call_mask;
+static pthread_once_t call_mask_once = PTHREAD_ONCE_INIT;
+
+/* Everything but the synchronous fault signals (blocking those turns a fault into death) and the
+   JVM's suspend/resume signal (_JAVA_SR_SIGNUM, SIGUSR2 by default). */
+static void init_call_mask(void) {
+    sigfillset(&call_mask);
+    static const int keep[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) sigdelset(&call_mask, keep[i]);
+    const char *sr = getenv("_JAVA_SR_SIGNUM");
+    int srsig = sr && *sr ? atoi(sr) : SIGUSR2;
+    if (srsig > 0 && srsig < _NSIG) sigdelset(&call_mask, srsig);
+}
+
+static const sigset_t *the_call_mask(void) {
+    pthread_once(&call_mask_once, init_call_mask);
+    return &call_mask;
+}
+
+/* The calling thread's mask for the sleep (its own, or the call's), while it is inside
+   aioemu_signals_block; what aioemu_interrupting compares the pending signals with. */
+static __thread sigset_t wait_mask;
+static __thread int in_call;          /* inside aioemu_signals_block */
+static __thread int own_wait_mask;    /* wait_mask is the call's, not the thread's */
+static __thread int interrupt_restarts;
+
+EXPORT void aioemu_signals_block(sigset_t *old, const sigset_t *call_wait_mask) {
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, the_call_mask(), old, _NSIG / 8);
+    wait_mask = call_wait_mask ? *call_wait_mask : *old;
+    own_wait_mask = call_wait_mask != NULL;
+    interrupt_restarts = 0;
+    in_call = 1;
+}
+
+EXPORT void aioemu_signals_restore(const sigset_t *old, int deliver_under_wait_mask) {
+    in_call = 0;
+    if (deliver_under_wait_mask && own_wait_mask) syscall(SYS_rt_sigprocmask, SIG_SETMASK, &wait_mask, NULL, _NSIG / 8);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, old, NULL, _NSIG / 8);
+}
+
+EXPORT int aioemu_interrupting(void) {
+    if (!in_call) return 0;
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return 0;
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (!sigismember(&pending, sig) || sigismember(&wait_mask, sig)) continue;
+        struct sigaction sa;   /* through libjsig: the program's own disposition */
+        if (sigaction(sig, NULL, &sa) != 0 || sa.sa_handler == SIG_IGN) continue;
+        if (sa.sa_handler == SIG_DFL) {
+            if (sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH) continue;   /* ignored by default */
+            if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) continue;                    /* stops, later */
+        }
+        interrupt_restarts = sa.sa_handler != SIG_DFL && (sa.sa_flags & SA_RESTART);
+        return sig;
+    }
+    return 0;
+}
+
+EXPORT int aioemu_interrupt_restarts(void) { return interrupt_restarts; }
+
+static __thread sigset_t before_thread_start;
+static __thread int thread_start_depth;
+
+EXPORT void aioemu_thread_start_mask(int starting) {
+    if (starting) {
+        if (thread_start_depth++ == 0)
+            syscall(SYS_rt_sigprocmask, SIG_SETMASK, the_call_mask(), &before_thread_start, _NSIG / 8);
+    } else if (thread_start_depth > 0 && --thread_start_depth == 0) {
+        syscall(SYS_rt_sigprocmask, SIG_SETMASK, &before_thread_start, NULL, _NSIG / 8);
+    }
+}
+
 /* ---- state ------------------------------------------------------------------------------------ */
 
 static volatile int state = AIOEMU_JVM_NONE;
@@ -249,6 +323,8 @@ static void start_locked(const char *install_class, int fresh_namespace) {
     the_table->jvm_exiting = &jvm_exiting;
     the_table->safe_copy = aioemu_safe_copy;
     the_table->on_exit = NULL;
+    the_table->interrupting = aioemu_interrupting;
+    the_table->thread_start_mask = aioemu_thread_start_mask;
 
     struct start_args a = {.install_class = install_class, .fresh_namespace = fresh_namespace};
     pthread_attr_t attr;
@@ -256,8 +332,13 @@ static void start_locked(const char *install_class, int fresh_namespace) {
     void *ok = NULL;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 8u << 20);
-    if (pthread_create(&th, &attr, create_vm, &a) != 0) snprintf(a.error, sizeof a.error, "cannot create the JVM's start thread");
-    else pthread_join(th, &ok);
+    /* the start thread, and every thread the JVM starts from it, never takes a program's signal */
+    sigset_t caller_mask;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, the_call_mask(), &caller_mask, _NSIG / 8);
+    int created = pthread_create(&th, &attr, create_vm, &a) == 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &caller_mask, NULL, _NSIG / 8);
+    if (created) pthread_join(th, &ok);
+    else snprintf(a.error, sizeof a.error, "cannot create the JVM's start thread");
     pthread_attr_destroy(&attr);
 
     /* the JVM swallows SIGPIPE and SIGXFSZ even with -Xrs: give the program its own back (§5) */

@@ -26,6 +26,7 @@
 #ifndef AIOEMU_JVM_H
 #define AIOEMU_JVM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,7 +43,7 @@ enum aioemu_jvm_state {
 };
 
 /*
- * The head of every ABI's table (offsets fixed: the Java side reads them; 32 bytes).
+ * The head of every ABI's table (offsets fixed: the Java side reads them; 48 bytes).
  * "C:" fields are filled by aioemu_jvm_start before install runs; "Java:" fields by install.
  */
 struct aioemu_bridge {
@@ -50,6 +51,8 @@ struct aioemu_bridge {
     volatile int32_t *jvm_exiting;                         /*  8 C: the JVM's shutdown hook stores 1 here */
     long (*safe_copy)(void *dst, const void *src, size_t n); /* 16 C: copy that returns -EFAULT instead of faulting, else n */
     void (*on_exit)(int32_t status);                       /* 24 Java: apply the process's exit policy; status -1 if unknown */
+    int (*interrupting)(void);                             /* 32 C: aioemu_interrupting, for the Java sleeps */
+    void (*thread_start_mask)(int starting);               /* 40 C: aioemu_thread_start_mask, around a Java thread start */
 };
 
 /*
@@ -68,6 +71,47 @@ int aioemu_jvm_exiting(void);
 
 /* Fault-safe copy (the kernel's exception-table idea): n, or -EFAULT (-14) if any byte faults. */
 long aioemu_safe_copy(void *dst, const void *src, size_t n);
+
+/*
+ * Signals during a call that may sleep. A host signal cannot wake a thread asleep in the JVM (a
+ * Java park or condition wait resumes after the handler), so such a call runs with every
+ * asynchronous signal blocked on the calling thread (the call mask: all but SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL, SIGTRAP, SIGSYS and the JVM's _JAVA_SR_SIGNUM), the Java sleep asks
+ * table->interrupting() (= aioemu_interrupting) every 10 ms (org.aioemu.core.bridge.HostSignals),
+ * and the call ends with the ABI's EINTR; the handler runs when the mask is restored, before the
+ * call returns to the program. The JVM's threads are started with the call mask too (so are the
+ * threads they start), so a program's signal is never taken by a JVM thread.
+ *
+ *   sigset_t old;
+ *   aioemu_signals_block(&old, NULL);        // or the call's own mask (Linux io_pgetevents)
+ *   r = table->call(...);                    // Java may end its sleep with EINTR
+ *   aioemu_signals_restore(&old, r == -EINTR);
+ *
+ * Two rt_sigprocmask per call (0.6-0.8 us): only for calls that may sleep.
+ */
+
+/* Blocks the call mask on the calling thread; *old gets the thread's mask. The mask that decides
+   which pending signals end the sleep is wait_mask if not NULL (the call's own mask, as
+   io_pgetevents' sigmask replaces the thread's for the wait), else *old. */
+void aioemu_signals_block(sigset_t *old, const sigset_t *wait_mask);
+
+/* Ends aioemu_signals_block: the thread's mask is *old again. With deliver_under_wait_mask and a
+   wait_mask given, the mask is first set to wait_mask, so a pending signal it lets through is
+   delivered (its handler runs) as the kernel delivers it before restoring the saved mask. */
+void aioemu_signals_restore(const sigset_t *old, int deliver_under_wait_mask);
+
+/* Asked on the sleeping thread, inside aioemu_signals_block only (else 0): a pending signal
+   (the thread's or the process's) that the wait mask lets through and that would do something
+   (a handler, or a default action that ends the process), or 0. */
+int aioemu_interrupting(void);
+
+/* 1 if the signal aioemu_interrupting last reported on this thread has a handler with SA_RESTART. */
+int aioemu_interrupt_restarts(void);
+
+/* Around the start of a thread from Java (starting 1, then 0): the new thread inherits the call
+   mask, also when the starting thread is a program thread in a call that runs with its own mask
+   (Linux io_submit starting a worker). Nests. */
+void aioemu_thread_start_mask(int starting);
 
 #ifdef __cplusplus
 }

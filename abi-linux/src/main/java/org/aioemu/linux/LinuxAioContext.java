@@ -13,6 +13,7 @@ import org.aioemu.core.AioContext;
 import org.aioemu.core.AioError;
 import org.aioemu.core.CompletionSink;
 import org.aioemu.core.Request;
+import org.aioemu.core.bridge.HostSignals;
 import org.aioemu.core.host.HostIo;
 
 /**
@@ -132,12 +133,15 @@ final class LinuxAioContext implements CompletionSink {
 
     /**
      * io_getevents' loop (LNX-58..65): collect what is there up to nr; return when min_nr are
-     * collected, the deadline passes, the context dies (EINVAL if nothing was collected) or the
-     * thread is interrupted, the emulated signal (EINTR if nothing was collected).
+     * collected, the deadline passes, the context dies (EINVAL if nothing was collected) or a
+     * signal comes (EINTR if nothing was collected, LNX-64): the thread is interrupted (the
+     * emulated signal), or, with {@code host}, a real signal is pending that the wait's mask lets
+     * through (asked before each park and every {@link HostSignals#POLL_NANOS} while parked).
      *
      * @param deadline System.nanoTime() deadline, or Long.MAX_VALUE for none
+     * @param host     the program's real signals (the shim blocked them for this wait), or null
      */
-    long getevents(long minNr, long nr, long events, long deadline, long spinNanos) {
+    long getevents(long minNr, long nr, long events, long deadline, long spinNanos, HostSignals host) {
         List<Request> reaped = new ArrayList<>();
         long n = 0;
         long spinUntil = System.nanoTime() + spinNanos;
@@ -158,13 +162,16 @@ final class LinuxAioContext implements CompletionSink {
                 Thread.onSpinWait();
                 continue;
             }
+            if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
             lock.lock();
             try {
                 waiters++;
                 try {
                     if (ring.available() == 0 && !isDead()) {
-                        if (deadline == Long.MAX_VALUE) arrived.await();
-                        else arrived.awaitNanos(deadline - now);
+                        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
+                        if (host != null) wait = Math.min(wait, HostSignals.POLL_NANOS);
+                        if (wait == Long.MAX_VALUE) arrived.await();
+                        else arrived.awaitNanos(wait);
                     }
                 } finally {
                     waiters--;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.aioemu.core.AioException;
 import org.aioemu.core.AioProcess;
 import org.aioemu.core.ExitPolicy;
+import org.aioemu.core.bridge.HostSignals;
 import org.aioemu.core.host.ForeignMemory;
 
 /**
@@ -26,6 +27,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
     private final List<LinuxAioContext> table = new ArrayList<>();   // guarded by itself; index = ring id
     private volatile ExitPolicy exitPolicy = ExitPolicy.DRAIN;
     private volatile long spinNanos = 20_000;
+    private volatile HostSignals hostSignals;
 
     LinuxAioProcess(LinuxAioSystem system, AioProcess core, LinuxSubmitMode mode) {
         this.system = system;
@@ -45,6 +47,14 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
 
     /** How long io_getevents spins before it parks (a cross-CPU wakeup costs ~50 µs on these VMs). */
     public void setSpinNanos(long nanos) { spinNanos = nanos; }
+
+    /**
+     * The process is a real program's (the shim): a real signal pending for a thread waiting in
+     * io_getevents/io_pgetevents, which the shim has blocked for the wait, ends the wait as
+     * Linux's does (LNX-64, LNX-67). Without it (called from Java) the only signal is
+     * {@link Thread#interrupt()}, which still works with it.
+     */
+    public void interruptWaitsOn(HostSignals signals) { hostSignals = signals; }
 
     // ---- io_setup ---------------------------------------------------------------------------------
 
@@ -194,7 +204,7 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         LinuxAioContext ctx = lookup(ctxId);
         if (ctx == null) return -LinuxErrno.EINVAL;
         if (minNr < 0 || minNr > nr) return -LinuxErrno.EINVAL;
-        return ctx.getevents(minNr, nr, events, deadline, spinNanos);
+        return ctx.getevents(minNr, nr, events, deadline, spinNanos, hostSignals);
     }
 
     private static final long FAULT = Long.MIN_VALUE;

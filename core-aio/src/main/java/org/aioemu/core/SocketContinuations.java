@@ -90,7 +90,7 @@ final class SocketContinuations implements AutoCloseable {
         this.wakeFd = check("eventfd", HostIo.eventfd(0, HostConstants.EFD_CLOEXEC | HostConstants.EFD_NONBLOCK));
         check("epoll_ctl", HostIo.epollCtl(epfd, EPOLL_CTL_ADD, wakeFd, EPOLLIN, WAKE));
         this.poller = Thread.ofPlatform().daemon().name("aioemu-poller").unstarted(this::pollLoop);
-        poller.start();
+        ThreadStarts.start(poller);
     }
 
     private static int check(String call, int rc) {

@@ -88,7 +88,7 @@ public final class WorkerPool implements AutoCloseable {
 
     private void startThread() {
         threads++;
-        Thread.ofPlatform().daemon().name("aioemu-worker-" + (++started)).start(this::workLoop);
+        ThreadStarts.start(Thread.ofPlatform().daemon().name("aioemu-worker-" + (++started)).unstarted(this::workLoop));
     }
 
     private void workLoop() {

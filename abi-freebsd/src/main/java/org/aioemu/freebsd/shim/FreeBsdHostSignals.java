@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.aioemu.core.bridge.HostSignals;
 import org.aioemu.freebsd.FreeBsdAioConstants;
 import org.aioemu.freebsd.FreeBsdErrno;
 import org.aioemu.freebsd.FreeBsdSigInfo;
@@ -17,25 +18,25 @@ import org.aioemu.freebsd.FreeBsdSignalTarget;
  * program took SIGUSR1 or SIGRTMIN from glibc's &lt;signal.h&gt;. The C side sends and withdraws;
  * this class keeps which token was sent as what. A host signal cannot wake a thread asleep in an
  * emulated call (it is blocked there, see libaioemu_freebsd.c), so the sleep asks every 10 ms
- * whether one is pending that the program's mask lets through: FreeBSD's EINTR.
+ * whether one is pending that the program's mask lets through ({@link HostSignals}, shared with
+ * the Linux shim): FreeBSD's EINTR.
  */
 final class FreeBsdHostSignals implements FreeBsdSignalTarget {
     private static final int KIND_ASYNCIO = 0;
     private static final int KIND_SIGPIPE = 1;
-    private static final long INTERRUPT_POLL_NANOS = 10_000_000;
 
     private record Sent(int signo, long value) {}
 
     private final MethodHandle sigqueue;   // (int signo, int kind, long value, int tid) int
     private final MethodHandle withdraw;   // (int signo, long value) int
-    private final MethodHandle interrupting;   // () int: a pending signal for this thread's sleep, or 0
+    private final HostSignals host;   // a pending signal that ends this thread's sleep
     private final int maxSignal;
     private final Map<Object, Sent> sent = new ConcurrentHashMap<>();
 
-    FreeBsdHostSignals(MethodHandle sigqueue, MethodHandle withdraw, MethodHandle interrupting, int maxSignal) {
+    FreeBsdHostSignals(MethodHandle sigqueue, MethodHandle withdraw, HostSignals host, int maxSignal) {
         this.sigqueue = sigqueue;
         this.withdraw = withdraw;
-        this.interrupting = interrupting;
+        this.host = host;
         this.maxSignal = maxSignal;
     }
 
@@ -66,17 +67,13 @@ final class FreeBsdHostSignals implements FreeBsdSignalTarget {
     /** A sleeping call notices a host signal within this (its handler runs when the call returns). */
     @Override
     public long interruptPollNanos() {
-        return INTERRUPT_POLL_NANOS;
+        return HostSignals.POLL_NANOS;
     }
 
     /** Asked on the sleeping program thread: the C side compares the pending signals with its own mask. */
     @Override
     public int interruption() {
-        try {
-            return (int) interrupting.invokeExact() > 0 ? FreeBsdErrno.EINTR : 0;
-        } catch (Throwable t) {
-            throw new IllegalStateException("interrupting", t);
-        }
+        return host.pending() > 0 ? FreeBsdErrno.EINTR : 0;
     }
 
     @Override

@@ -56,10 +56,10 @@ public final class FreeBsdShimEntry {
         FreeBsdHostErrno.fill(t.errnoMap());
         FreeBsdAioProcess p = FreeBsdAioSystem.start().newProcess("pid " + ProcessHandle.current().pid());
         p.setExitPolicy(BridgeEnv.exitPolicy(ExitPolicy.CANCEL_THEN_DRAIN), null);
-        p.deliverSignalsTo(new FreeBsdHostSignals(t.sigqueue(), t.withdraw(), t.interrupting(), t.maxSignal()));
+        BridgeTable b = new BridgeTable(address, size, FreeBsdShimTable.SLOTS);
+        p.deliverSignalsTo(new FreeBsdHostSignals(t.sigqueue(), t.withdraw(), b.hostSignals(), t.maxSignal()));
         proc = p;
 
-        BridgeTable b = new BridgeTable(address, size, FreeBsdShimTable.SLOTS);
         MethodHandles.Lookup l = MethodHandles.lookup();
         b.upcall(FreeBsdShimTable.AIO_READ, l, "aioRead", P, INTERNAL_ERROR);
         b.upcall(FreeBsdShimTable.AIO_WRITE, l, "aioWrite", P, INTERNAL_ERROR);

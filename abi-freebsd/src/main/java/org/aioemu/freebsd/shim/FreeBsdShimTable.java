@@ -23,15 +23,14 @@ import org.aioemu.freebsd.FreeBsdSigevent;
  *
  * <pre>
  * struct freebsd_table {
- *     struct aioemu_bridge head;                                   //   0 (BridgeTable.HEAD)
- *     uint64_t layouts;       // 32 C: sizeof aiocb | sigevent << 16 | kevent << 32 | (_NSIG - 1) << 48
- *     int (*sigqueue)(int signo, int kind, long value, int tid);   //  40 C
- *     int (*withdraw)(int signo, long value);                      //  48 C
- *     int32_t *errno_map;     // 56 C: int32_t[128]; Java fills it, FreeBSD number -> host number
- *     int (*interrupting)(void);                                   //  64 C
- *     long (*aio_read)(struct aiocb *);                            //  72 Java, slot 5
+ *     struct aioemu_bridge head;                                   //   0 (BridgeTable.HEAD, 48 bytes)
+ *     uint64_t layouts;       // 48 C: sizeof aiocb | sigevent << 16 | kevent << 32 | (_NSIG - 1) << 48
+ *     int (*sigqueue)(int signo, int kind, long value, int tid);   //  56 C
+ *     int (*withdraw)(int signo, long value);                      //  64 C
+ *     int32_t *errno_map;     // 72 C: int32_t[128]; Java fills it, FreeBSD number -> host number
+ *     long (*aio_read)(struct aiocb *);                            //  80 Java, slot 4
  *     ... aio_write, aio_readv, aio_writev, aio_mlock, aio_fsync, aio_error, aio_return,
- *     aio_suspend, aio_cancel, aio_waitcomplete, lio_listio, kqueue, kevent   // slots 6..18
+ *     aio_suspend, aio_cancel, aio_waitcomplete, lio_listio, kqueue, kevent   // slots 5..17
  * };
  * </pre>
  */
@@ -41,14 +40,13 @@ final class FreeBsdShimTable {
             JAVA_LONG.withName("layouts"),
             ADDRESS.withName("sigqueue"),
             ADDRESS.withName("withdraw"),
-            ADDRESS.withName("errno_map"),
-            ADDRESS.withName("interrupting"));
+            ADDRESS.withName("errno_map"));
 
     /** The upcall slots, in the C struct's order (slot numbers count from the end of the head). */
-    static final int AIO_READ = 5, AIO_WRITE = 6, AIO_READV = 7, AIO_WRITEV = 8, AIO_MLOCK = 9, AIO_FSYNC = 10,
-            AIO_ERROR = 11, AIO_RETURN = 12, AIO_SUSPEND = 13, AIO_CANCEL = 14, AIO_WAITCOMPLETE = 15,
-            LIO_LISTIO = 16, KQUEUE = 17, KEVENT = 18;
-    static final int SLOTS = 19;
+    static final int AIO_READ = 4, AIO_WRITE = 5, AIO_READV = 6, AIO_WRITEV = 7, AIO_MLOCK = 8, AIO_FSYNC = 9,
+            AIO_ERROR = 10, AIO_RETURN = 11, AIO_SUSPEND = 12, AIO_CANCEL = 13, AIO_WAITCOMPLETE = 14,
+            LIO_LISTIO = 15, KQUEUE = 16, KEVENT = 17;
+    static final int SLOTS = 18;
 
     /** Size of the errno map the C side holds (FreeBSD errno values are below 128). */
     static final int ERRNO_MAP_SIZE = 128;
@@ -57,7 +55,6 @@ final class FreeBsdShimTable {
     private static final VarHandle SIGQUEUE = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("sigqueue"));
     private static final VarHandle WITHDRAW = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("withdraw"));
     private static final VarHandle ERRNO_MAP = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno_map"));
-    private static final VarHandle INTERRUPTING = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("interrupting"));
 
     private final MemorySegment table;
 
@@ -94,11 +91,6 @@ final class FreeBsdShimTable {
     /** int withdraw(int signo, long value): 1 if a pending signal was taken back. */
     MethodHandle withdraw() {
         return downcall(WITHDRAW, FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
-    /** int interrupting(void): a pending signal that should end the calling thread's sleep, or 0. */
-    MethodHandle interrupting() {
-        return downcall(INTERRUPTING, FunctionDescriptor.of(JAVA_INT));
     }
 
     /** The C side's int32_t[128] FreeBSD-to-host errno map. */

@@ -46,6 +46,7 @@ public final class LinuxShimEntry {
             LinuxAioSystem system = LinuxAioSystem.start();
             LinuxAioProcess process = system.newProcess("pid " + ProcessHandle.current().pid(), LinuxSubmitMode.LINUX);
             process.setExitPolicy(BridgeEnv.exitPolicy(ExitPolicy.DRAIN));
+            process.interruptWaitsOn(t.hostSignals());   // the C side blocks signals for waits that may sleep
             String record = BridgeEnv.recordPath();
             calls = record == null ? process : recorder().recording(process, Path.of(record));
             t.putLong(FLAGS, record == null ? FAST_PATH_ALLOWED : 0);   // a recording sees every call

@@ -40,7 +40,7 @@ class FioOnAioemuTest {
     private static List<String> job(String engine, Path file) {
         return List.of(fio, "--name=verify-" + engine, "--filename=" + file, "--ioengine=" + engine, "--iodepth=32",
                 "--rw=randrw", "--rwmixread=50", "--bs=4k", "--size=4m", "--verify=crc32c", "--do_verify=1",
-                "--verify_fatal=1", "--verify_backlog=64", "--randrepeat=1", "--output-format=normal");
+                "--verify_fatal=1", "--verify_state_save=0", "--verify_backlog=64", "--randrepeat=1", "--output-format=normal");
     }
 
     @Test
@@ -63,7 +63,7 @@ class FioOnAioemuTest {
         Path jobs = java.nio.file.Files.createDirectories(dir.resolve("threads"));   // a file per job: they must not overwrite each other
         var r = CProgram.onAioemu(env, List.of(fio, "--thread", "--numjobs=3", "--name=threads", "--directory=" + jobs,
                 "--ioengine=libaio", "--iodepth=16", "--rw=randrw", "--bs=4k", "--size=2m", "--verify=crc32c", "--do_verify=1",
-                "--verify_fatal=1", "--group_reporting"), Map.of(), dir);
+                "--verify_fatal=1", "--verify_state_save=0", "--group_reporting"), Map.of(), dir);
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains("jobs=3): err= 0"), r::toString);
     }

@@ -12,6 +12,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
+import org.aioemu.core.ThreadStarts;
 import org.aioemu.core.host.ForeignMemory;
 
 /**
@@ -26,6 +27,8 @@ import org.aioemu.core.host.ForeignMemory;
  *     volatile int32_t *jvm_exiting;                          //  8 C: our shutdown hook stores 1
  *     long (*safe_copy)(void *dst, const void *src, size_t n);// 16 C: n, or -EFAULT instead of a fault
  *     void (*on_exit)(int32_t status);                        // 24 Java: run the exit policy
+ *     int (*interrupting)(void);                              // 32 C: a signal that ends this thread's sleep, or 0
+ *     void (*thread_start_mask)(int starting);                // 40 C: around a thread start: the new thread blocks signals
  * };                                                          // then the ABI's slots
  * </pre>
  */
@@ -34,11 +37,15 @@ public final class BridgeTable {
             JAVA_LONG.withName("table_size"),
             ADDRESS.withName("jvm_exiting"),
             ADDRESS.withName("safe_copy"),
-            ADDRESS.withName("on_exit")).withName("aioemu_bridge");
+            ADDRESS.withName("on_exit"),
+            ADDRESS.withName("interrupting"),
+            ADDRESS.withName("thread_start_mask")).withName("aioemu_bridge");
 
     private static final VarHandle JVM_EXITING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("jvm_exiting"));
     private static final VarHandle SAFE_COPY = HEAD.varHandle(MemoryLayout.PathElement.groupElement("safe_copy"));
     private static final VarHandle ON_EXIT = HEAD.varHandle(MemoryLayout.PathElement.groupElement("on_exit"));
+    private static final VarHandle INTERRUPTING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("interrupting"));
+    private static final VarHandle THREAD_START_MASK = HEAD.varHandle(MemoryLayout.PathElement.groupElement("thread_start_mask"));
     private static final FunctionDescriptor ON_EXIT_DESCRIPTOR = FunctionDescriptor.ofVoid(JAVA_INT);
 
     private final MemorySegment table;
@@ -52,6 +59,20 @@ public final class BridgeTable {
         this.table = MemorySegment.ofAddress(address).reinterpret(size);
         MemorySegment copy = safeCopy();
         if (!copy.equals(MemorySegment.NULL)) ForeignMemory.useFaultSafeCopy(copy);   // 25-40 ns instead of ~750
+        MemorySegment startMask = (MemorySegment) THREAD_START_MASK.get(table, 0L);
+        if (!startMask.equals(MemorySegment.NULL)) ThreadStarts.guardWith(quietStarts(startMask));
+    }
+
+    /** The emulation's threads start with the program's signals blocked, whichever thread starts them. */
+    private static ThreadStarts.Guard quietStarts(MemorySegment fn) {
+        java.lang.invoke.MethodHandle mask = java.lang.foreign.Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.ofVoid(JAVA_INT));
+        return starting -> {
+            try {
+                mask.invokeExact(starting ? 1 : 0);
+            } catch (Throwable t) {
+                throw new IllegalStateException("thread_start_mask", t);
+            }
+        };
     }
 
     /** Fills ABI slot {@code slot} with an upcall stub to the static method {@code name} of the caller's class. */
@@ -83,6 +104,17 @@ public final class BridgeTable {
         ON_EXIT.set(table, 0L, Upcalls.stub(ExitHook.HANDLE, ON_EXIT_DESCRIPTOR, 0, "exit policy"));
         MemorySegment exiting = ((MemorySegment) JVM_EXITING.get(table, 0L)).reinterpret(4);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting.set(JAVA_INT, 0, 1), "aioemu-jvm-exiting"));
+    }
+
+    /**
+     * The program's real signals for the emulation's interruptible sleeps: the C side's
+     * {@code int interrupting(void)}, asked on the sleeping thread while the call has the
+     * program's signals blocked (aioemu_jvm.h).
+     */
+    public HostSignals hostSignals() {
+        MemorySegment fn = (MemorySegment) INTERRUPTING.get(table, 0L);
+        if (fn.address() == 0) throw new IllegalStateException("the shim left interrupting() empty");
+        return new HostSignals(fn);
     }
 
     /** The C library's fault-safe copy {@code long (void *dst, const void *src, size_t n)}, or NULL. */

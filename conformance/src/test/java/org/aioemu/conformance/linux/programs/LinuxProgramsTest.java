@@ -80,6 +80,10 @@ class LinuxProgramsTest {
     void libaioEventfd() throws Exception { check("libaio_16_eventfd"); }
 
     @Test
+    @DisplayName("libaio harness 22.t (signals during io_pgetevents/io_getevents): the mask lets SIGUSR1 in (-EINTR) or keeps it pending")
+    void libaioSigmask() throws Exception { check("libaio_22_sigmask"); }
+
+    @Test
     @DisplayName("libaio harness 17.t + gvisor aio.cc ExitWithPendingIo: ring capacity, EAGAIN past it, slots back after reaping")
     void limitsEagain() throws Exception { check("limits_eagain"); }
 
