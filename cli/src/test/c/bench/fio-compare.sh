@@ -7,14 +7,17 @@
 set -euo pipefail
 rounds=${1:-5} secs=${2:-3} direct=0
 [ "${3:-}" = "--direct" ] && direct=1
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../../.." && pwd)
 aioemu=${AIOEMU:-$root/aioemu}   # a command: e.g. "java --enable-native-access=ALL-UNNAMED -jar cli/target/aioemu-cli.jar"
 file=${FIO_FILE:-/tmp/aioemu-fio-compare.dat}
 [ -f "$file" ] || fio --name=prep --filename="$file" --size=64m --rw=write --bs=1m --output-format=terse >/dev/null
 cat "$file" >/dev/null
 job=(--name=r --filename="$file" --size=64m --rw=randread --bs=4k --iodepth=32 --direct=$direct
      --time_based --runtime="$secs" --output-format=json)
-iops() { python3 -c 'import json,sys; print(round(json.load(sys.stdin)["jobs"][0]["read"]["iops"]))'; }
+# fio drops the file from the page cache before each job unless told not to (invalidate=1)
+[ "$direct" = 0 ] && job+=(--invalidate=0)
+# fio may print a note before its JSON
+iops() { python3 -c 'import json,sys; t=sys.stdin.read(); print(round(json.loads(t[t.index("{"):])["jobs"][0]["read"]["iops"]))'; }
 declare -A all
 for r in $(seq "$rounds"); do
   n=$(fio "${job[@]}" --ioengine=libaio | iops)
