@@ -1,5 +1,4 @@
 package org.aioemu.cli.bench;
-
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -17,24 +16,11 @@ import org.aioemu.freebsd.FreeBsdTimespec;
  * aio_read, then aio_waitcomplete one job at a time. vfs.aio.max_aio_queue_per_proc is raised to
  * the connection count, as a FreeBSD server holding that many reads would have to.
  */
-final class FreeBsdAbiSocketWaits implements SocketWaitLoad {
-    private final Duration timeout;
+final class FreeBsdAbiSocketWaits {
+    private FreeBsdAbiSocketWaits() {}
 
-    FreeBsdAbiSocketWaits(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    @Override
-    public String name() {
-        return "freebsd-abi";
-    }
-
-    @Override
-    public WaitResult run(LoopbackPairs pairs) throws Exception {
-        ProcessStatus before = ProcessStatus.now();
-        try (Arena arena = Arena.ofShared(); Engine e = new Engine(pairs.size(), arena)) {
-            return PendingReads.run(name(), e, arena.allocate((long) PendingReads.BUF * pairs.size()), pairs, timeout, before);
-        }
+    static SocketWaitLoad load(Duration timeout) {
+        return new EngineSocketWaits("freebsd-abi", timeout, Engine::new);
     }
 
     private static final class Engine implements PendingReads.Engine {

@@ -1,5 +1,4 @@
 package org.aioemu.cli.bench;
-
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
@@ -19,24 +18,11 @@ import org.aioemu.linux.LinuxTimespec;
  * connection, io_submit, then io_getevents; ASYNC mode, so that a read on an empty socket parks
  * as in the core-only variant instead of blocking io_submit as Linux's own would.
  */
-final class LinuxAbiSocketWaits implements SocketWaitLoad {
-    private final Duration timeout;
+final class LinuxAbiSocketWaits {
+    private LinuxAbiSocketWaits() {}
 
-    LinuxAbiSocketWaits(Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    @Override
-    public String name() {
-        return "linux-abi";
-    }
-
-    @Override
-    public WaitResult run(LoopbackPairs pairs) throws Exception {
-        ProcessStatus before = ProcessStatus.now();
-        try (Arena arena = Arena.ofShared(); Engine e = new Engine(pairs.size(), arena)) {
-            return PendingReads.run(name(), e, arena.allocate((long) PendingReads.BUF * pairs.size()), pairs, timeout, before);
-        }
+    static SocketWaitLoad load(Duration timeout) {
+        return new EngineSocketWaits("linux-abi", timeout, Engine::new);
     }
 
     private static final class Engine implements PendingReads.Engine {

@@ -85,7 +85,7 @@ public final class SocketsBenchCommand implements Callable<Integer> {
         }
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
         SocketWaitLoad second = abi == null ? new ThreadPerRequestWaits(timeout)
-                : abi.equals("linux") ? new LinuxAbiSocketWaits(timeout) : new FreeBsdAbiSocketWaits(timeout);
+                : abi.equals("linux") ? LinuxAbiSocketWaits.load(timeout) : FreeBsdAbiSocketWaits.load(timeout);
         List<SocketWaitLoad> loads = List.of(new CoreSocketWaits(timeout), second);
         List<WaitResult> results = new ArrayList<>();
         try (TcpLoopback listener = TcpLoopback.listen(Math.min(connections, 4096))) {

@@ -90,14 +90,14 @@ class ProbedUserPointerChecksTest extends EmulatedLinuxCases {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(LinuxSubmitMode.class)
-    @DisplayName("aioemu LNX-49 (probed): preadv checks every iov_len for a negative value before any base (EINVAL), cuts a single segment to MAX_RW_COUNT before access_ok (2^62 reads 10), checks several uncut (2 x 2^40 is EFAULT) and refuses a kernel base even of length 0")
+    @DisplayName("aioemu LNX-49 (probed): preadv checks every iov_len for a negative value before any base (EINVAL), cuts a single segment to MAX_RW_COUNT before access_ok (2^62 reads 10), checks several uncut (2 x 2^47, past the top of user space from any base, is EFAULT) and refuses a kernel base even of length 0")
     void iovecChecksInTheKernelsOrder(LinuxSubmitMode mode) throws Exception {
         fixture(mode);
         MemorySegment a = p.bytes(16), b = p.bytes(16);
         long negativeLast = iovecs(EmulatedProgram.KERNEL_ADDRESS, 1, a.address(), 1L << 63);
         assertEquals(refused(LinuxErrno.EINVAL), submit(IOCB_CMD_PREADV, fd, negativeLast, 2, 0));
         assertEquals(res(10), submit(IOCB_CMD_PREADV, fd, iovecs(a.address(), 1L << 62), 1, 0));
-        assertEquals(refused(LinuxErrno.EFAULT), submit(IOCB_CMD_PREADV, fd, iovecs(a.address(), 1L << 40, b.address(), 1L << 40), 2, 0));
+        assertEquals(refused(LinuxErrno.EFAULT), submit(IOCB_CMD_PREADV, fd, iovecs(a.address(), 1L << 47, b.address(), 1L << 47), 2, 0));
         assertEquals(refused(LinuxErrno.EFAULT), submit(IOCB_CMD_PREADV, fd, iovecs(0xffff_ffff_0000_0000L, 0), 1, 0));
         assertEquals(refused(LinuxErrno.EFAULT), submit(IOCB_CMD_PREADV, fd, iovecs(a.address(), 4, 0xffff_ffff_0000_0000L, 0), 2, 0));
         assertEquals(res(0), submit(IOCB_CMD_PREADV, fd, EmulatedProgram.KERNEL_ADDRESS, 0, 0), "no iovec to read");
