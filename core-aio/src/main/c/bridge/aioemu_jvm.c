@@ -178,6 +178,40 @@ static int failure_reported;
 static void (*ns_ctype_init)(void);
 static __thread int ns_thread_ready;
 
+/* ---- program threads (§2) ---------------------------------------------------------------------- */
+
+/*
+ * Program threads are attached here, as daemons, before their first upcall. Left to the upcall
+ * stubs, HotSpot attaches the thread itself and registers a C++ thread_local destructor that
+ * detaches it at thread exit; exit() runs those destructors for the main thread too, so in a
+ * forked child the main thread detached from its copy of the parent's JVM, whose locks may be
+ * held by threads fork did not copy: the child hung in exit() (1 run in 5 here). Our own pthread
+ * key destructor runs only at a thread's exit, and only in the process that started the JVM.
+ */
+static JavaVM *the_vm;
+static __thread JavaVM *attached_to;
+static pthread_key_t detach_key;
+static pthread_once_t detach_key_once = PTHREAD_ONCE_INIT;
+static int detach_key_made;
+
+static void detach_at_thread_exit(void *vm) {
+    if (vm != the_vm || getpid() != jvm_pid || state != AIOEMU_JVM_UP || jvm_exiting) return;
+    (*the_vm)->DetachCurrentThread(the_vm);
+}
+
+static void make_detach_key(void) { detach_key_made = pthread_key_create(&detach_key, detach_at_thread_exit) == 0; }
+
+/* Attaches the calling thread once; if that fails the upcall stub attaches it as before. */
+static void attach_self(void) {
+    JavaVM *vm = the_vm;
+    if (attached_to == vm || vm == NULL) return;
+    JNIEnv *env;
+    if ((*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, NULL) != JNI_OK) return;
+    attached_to = vm;
+    pthread_once(&detach_key_once, make_detach_key);
+    if (detach_key_made) pthread_setspecific(detach_key, vm);
+}
+
 struct start_args {
     const char *install_class;
     int fresh_namespace;
@@ -221,6 +255,8 @@ static void child_after_fork(void) {
     if (state == AIOEMU_JVM_UP || state == AIOEMU_JVM_FORKED) state = AIOEMU_JVM_FORKED;
     pthread_mutex_init(&init_lock, NULL);
     ns_thread_ready = 0;
+    attached_to = NULL;                 /* the parent's JVM is not ours to use or detach from */
+    if (detach_key_made) pthread_setspecific(detach_key, NULL);
     exit_hook_done = 0;
     jvm_exiting = 0;
     failure_reported = 0;
@@ -310,7 +346,8 @@ static void *create_vm(void *argp) {
         (*env)->ExceptionClear(env);     /* the Java side already printed its one line */
         snprintf(a->error, sizeof a->error, "the JVM bridge did not install; AIO calls fail with ENOSYS");
     }
-    (*vm)->DetachCurrentThread(vm);      /* program threads attach through the stubs, as daemons (§2) */
+    (*vm)->DetachCurrentThread(vm);      /* program threads attach in attach_self, as daemons (§2) */
+    if (!failed) the_vm = vm;
     return failed ? NULL : (void *)1;
 }
 
@@ -372,6 +409,7 @@ EXPORT int aioemu_jvm_start(const char *install_class, struct aioemu_bridge *tab
     if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == AIOEMU_JVM_UP && the_table == table) {
         if (jvm_exiting) return -1;
         if (ns_ctype_init && !ns_thread_ready) { ns_ctype_init(); ns_thread_ready = 1; }
+        attach_self();
         return 0;
     }
     pthread_mutex_lock(&init_lock);
@@ -383,6 +421,7 @@ EXPORT int aioemu_jvm_start(const char *install_class, struct aioemu_bridge *tab
     int up = state == AIOEMU_JVM_UP && the_table == table && !jvm_exiting;
     pthread_mutex_unlock(&init_lock);
     if (up && ns_ctype_init && !ns_thread_ready) { ns_ctype_init(); ns_thread_ready = 1; }
+    if (up) attach_self();
     return up ? 0 : -1;
 }
 
