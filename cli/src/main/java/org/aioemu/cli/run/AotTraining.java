@@ -7,8 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,12 +32,22 @@ public final class AotTraining {
 
     private static final int SLOTS = 7;   // struct linux_table after its head
 
+    /** The training's interrupting(): no host signal is ever pending. */
+    private static int noSignal() {
+        return 0;
+    }
+
     public static void main(String[] args) throws Throwable {
         Arena arena = Arena.global();
         long size = BridgeTable.HEAD.byteSize() + 8L * SLOTS;
         MemorySegment table = arena.allocate(size, 8);
         table.set(JAVA_LONG, 0, size);
         table.set(ADDRESS, 8, arena.allocate(4, 4));   // jvm_exiting; safe_copy stays NULL
+        // interrupting(): the Linux table needs one since host signals end io_getevents waits; without
+        // it install() threw, the training exited 1, and no run ever had a cache (nor its profiles)
+        table.set(ADDRESS, BridgeTable.HEAD.byteOffset(MemoryLayout.PathElement.groupElement("interrupting")),
+                Linker.nativeLinker().upcallStub(MethodHandles.lookup().findStatic(AotTraining.class, "noSignal", MethodType.methodType(int.class)),
+                        FunctionDescriptor.of(JAVA_INT), arena));
         LinuxShimEntry.install(table.address(), size);
         Linker linker = Linker.nativeLinker();
         long head = BridgeTable.HEAD.byteSize();
