@@ -51,9 +51,7 @@ final class AotCache {
                 return null;
             }
             Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (var old = Files.newDirectoryStream(dir, "aioemu-*.aot")) {   // caches of earlier builds (16 MB each)
-                for (Path stale : old) if (!stale.equals(cache)) Files.deleteIfExists(stale);
-            }
+            pruneAllBut(KEEP, dir);
             return cache;
         } catch (IOException e) {
             return null;                        // no cache: a slower start, nothing worse
@@ -61,6 +59,18 @@ final class AotCache {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** Caches of other builds (16 MB each): the newest few stay, so checkouts used side by side do not evict each other. */
+    private static final int KEEP = 3;
+
+    private static void pruneAllBut(int keep, Path dir) throws IOException {
+        List<Path> caches;
+        try (var s = Files.list(dir)) {
+            caches = s.filter(p -> p.getFileName().toString().matches("aioemu-.*\\.aot")).collect(java.util.stream.Collectors.toList());
+        }
+        caches.sort(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed());
+        for (Path stale : caches.subList(Math.min(keep, caches.size()), caches.size())) Files.deleteIfExists(stale);
     }
 
     private static Path cacheDir() {
