@@ -2,6 +2,7 @@ package org.aioemu.freebsd;
 
 import jnr.constants.platform.freebsd.Errno;
 import org.aioemu.core.AioError;
+import org.aioemu.core.host.HostErrno;
 
 /**
  * The one table from the core's neutral errors to FreeBSD's numbers (built by name from
@@ -12,12 +13,20 @@ public final class FreeBsdErrno {
     private FreeBsdErrno() {}
 
     private static final int[] BY_ERROR = new int[AioError.values().length];
+    /** FreeBSD number -> the host's number for the same name, or 0 where the host has none (ENOTCAPABLE, EDOOFUS). */
+    private static final int[] TO_HOST = new int[256];
 
     static {
         for (AioError e : AioError.values()) {
             Errno f = Errno.valueOf(e.name());
             if (!f.defined()) throw new ExceptionInInitializerError("FreeBSD has no " + e);
             BY_ERROR[e.ordinal()] = f.intValue();
+        }
+        for (Errno e : Errno.values()) {
+            int host = HostErrno.number(e.name());
+            if (e.defined() && e.intValue() > 0 && e.intValue() < TO_HOST.length && host > 0 && TO_HOST[e.intValue()] == 0) {
+                TO_HOST[e.intValue()] = host;
+            }
         }
     }
 
@@ -47,6 +56,14 @@ public final class FreeBsdErrno {
     /** FreeBSD's number for a host (Linux) errno, either sign, as {@link org.aioemu.core.host.HostIo} returns it. */
     public static int fromHost(long hostErrno) {
         return of(AioError.fromHost((int) Math.abs(hostErrno)));
+    }
+
+    /**
+     * The host's (Linux's) number for a FreeBSD errno, by name: FreeBSD EAGAIN 35 is the host's 11,
+     * EINPROGRESS 36 is 115, ECANCELED 85 is 125; 0 for a name the host lacks.
+     */
+    public static int toHost(int freebsdErrno) {
+        return freebsdErrno > 0 && freebsdErrno < TO_HOST.length ? TO_HOST[freebsdErrno] : 0;
     }
 
     /** FreeBSD's number for an errno name ("EAGAIN", "ENOTSUP", ...). */

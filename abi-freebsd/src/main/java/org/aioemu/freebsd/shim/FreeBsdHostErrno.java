@@ -4,8 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.MemorySegment;
 
-import jnr.constants.platform.freebsd.Errno;
-import org.aioemu.core.host.HostErrno;
+import org.aioemu.freebsd.FreeBsdErrno;
 
 /**
  * FreeBSD errno numbers to the host's, by name (FreeBSD EAGAIN 35 is the host's EAGAIN 11,
@@ -19,12 +18,6 @@ final class FreeBsdHostErrno {
     /** Fills {@code map} (int32 per FreeBSD number, {@code map.byteSize() / 4} entries). */
     static void fill(MemorySegment map) {
         long n = map.byteSize() / 4;
-        map.fill((byte) 0);
-        for (Errno e : Errno.values()) {
-            if (!e.defined()) continue;
-            int fbsd = e.intValue();
-            int host = HostErrno.number(e.name());
-            if (fbsd > 0 && fbsd < n && host > 0) map.setAtIndex(JAVA_INT, fbsd, host);
-        }
+        for (int fbsd = 0; fbsd < n; fbsd++) map.setAtIndex(JAVA_INT, fbsd, FreeBsdErrno.toHost(fbsd));
     }
 }

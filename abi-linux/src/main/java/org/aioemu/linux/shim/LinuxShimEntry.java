@@ -33,7 +33,14 @@ public final class LinuxShimEntry {
     public static final ShimAbi ABI = new ShimAbi("linux", LinuxShimEntry.class.getName(), java.util.List.of());
 
     /** Table slots after the head, in struct linux_table's order. */
-    static final int FLAGS = 0, SETUP = 1, DESTROY = 2, SUBMIT = 3, CANCEL = 4, GETEVENTS = 5, PGETEVENTS = 6, SLOTS = 7;
+    public static final int FLAGS = 0, SETUP = 1, DESTROY = 2, SUBMIT = 3, CANCEL = 4, GETEVENTS = 5, PGETEVENTS = 6, SLOTS = 7;
+    /** The slots' C signatures: long (int, long), long (long), long (long, long, long) ... */
+    public static final FunctionDescriptor SETUP_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG),
+            DESTROY_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG),
+            SUBMIT_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            CANCEL_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            GETEVENTS_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            PGETEVENTS_FD = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
     /** flags: the C side may answer libaio's zero-timeout empty-ring io_getevents itself. */
     static final long FAST_PATH_ALLOWED = 1;
 
@@ -52,14 +59,12 @@ public final class LinuxShimEntry {
             t.putLong(FLAGS, record == null ? FAST_PATH_ALLOWED : 0);   // a recording sees every call
             var lookup = MethodHandles.lookup();
             long broken = -LinuxErrno.of(AioError.EIO);   // what a call that broke inside the JVM answers
-            t.upcall(SETUP, lookup, "ioSetup", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG), broken);
-            t.upcall(DESTROY, lookup, "ioDestroy", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), broken);
-            t.upcall(SUBMIT, lookup, "ioSubmit", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
-            t.upcall(CANCEL, lookup, "ioCancel", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
-            t.upcall(GETEVENTS, lookup, "ioGetevents",
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
-            t.upcall(PGETEVENTS, lookup, "ioPgetevents",
-                    FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), broken);
+            t.upcall(SETUP, lookup, "ioSetup", SETUP_FD, broken);
+            t.upcall(DESTROY, lookup, "ioDestroy", DESTROY_FD, broken);
+            t.upcall(SUBMIT, lookup, "ioSubmit", SUBMIT_FD, broken);
+            t.upcall(CANCEL, lookup, "ioCancel", CANCEL_FD, broken);
+            t.upcall(GETEVENTS, lookup, "ioGetevents", GETEVENTS_FD, broken);
+            t.upcall(PGETEVENTS, lookup, "ioPgetevents", PGETEVENTS_FD, broken);
             t.onExit(process::runExitPolicy);
         });
     }

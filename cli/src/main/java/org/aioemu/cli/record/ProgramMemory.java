@@ -83,8 +83,7 @@ final class ProgramMemory {
         if (ForeignMemory.copyIn(addr, s, count * IoVec.LAYOUT.byteSize()) != 0) return null;
         List<TraceIovec> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            MemorySegment v = s.asSlice(i * IoVec.LAYOUT.byteSize(), IoVec.LAYOUT.byteSize());
-            long base = v.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0), len = v.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8);
+            long base = IoVec.base(s, i), len = IoVec.len(s, i);
             TraceBytes data = writes ? bytes(base, len) : null;
             out.add(new TraceIovec(data == null ? base : null, data, len));
         }

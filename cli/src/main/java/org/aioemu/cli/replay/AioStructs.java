@@ -2,19 +2,21 @@ package org.aioemu.cli.replay;
 
 import java.util.List;
 
+import org.aioemu.linux.LinuxAioConstants;
+
 /** The Linux AIO structures as strace decodes them, field for field (addresses as the program had them). */
 public final class AioStructs {
     private AioStructs() {}
 
-    public static final int IOCB_CMD_PREAD = 0;
-    public static final int IOCB_CMD_PWRITE = 1;
-    public static final int IOCB_CMD_FSYNC = 2;
-    public static final int IOCB_CMD_FDSYNC = 3;
-    public static final int IOCB_CMD_POLL = 5;
-    public static final int IOCB_CMD_NOOP = 6;
-    public static final int IOCB_CMD_PREADV = 7;
-    public static final int IOCB_CMD_PWRITEV = 8;
-    public static final int IOCB_FLAG_RESFD = 1;
+    public static final int IOCB_CMD_PREAD = LinuxAioConstants.IOCB_CMD_PREAD;
+    public static final int IOCB_CMD_PWRITE = LinuxAioConstants.IOCB_CMD_PWRITE;
+    public static final int IOCB_CMD_FSYNC = LinuxAioConstants.IOCB_CMD_FSYNC;
+    public static final int IOCB_CMD_FDSYNC = LinuxAioConstants.IOCB_CMD_FDSYNC;
+    public static final int IOCB_CMD_POLL = LinuxAioConstants.IOCB_CMD_POLL;
+    public static final int IOCB_CMD_NOOP = LinuxAioConstants.IOCB_CMD_NOOP;
+    public static final int IOCB_CMD_PREADV = LinuxAioConstants.IOCB_CMD_PREADV;
+    public static final int IOCB_CMD_PWRITEV = LinuxAioConstants.IOCB_CMD_PWRITEV;
+    public static final int IOCB_FLAG_RESFD = LinuxAioConstants.IOCB_FLAG_RESFD;
 
     /**
      * One {@code struct iocb}. {@code buf} is aio_buf when strace printed it as a number (reads;

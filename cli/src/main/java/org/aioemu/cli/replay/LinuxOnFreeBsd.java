@@ -416,13 +416,8 @@ final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation, AutoCloseab
 
     /** A FreeBSD errno as Linux's number for the same name (EAGAIN is 35 there, 11 here). */
     static int linuxErrno(int freebsdErrno) {
-        for (jnr.constants.platform.freebsd.Errno e : jnr.constants.platform.freebsd.Errno.values()) {
-            if (e.defined() && e.intValue() == freebsdErrno) {
-                int n = LinuxNames.errnoNumber(e.name());
-                if (n > 0) return n;
-            }
-        }
-        return LinuxErrno.EINVAL;
+        int n = FreeBsdErrno.toHost(freebsdErrno);   // the host is Linux
+        return n > 0 ? n : LinuxErrno.EINVAL;
     }
 
     private long sysctl(String name) {

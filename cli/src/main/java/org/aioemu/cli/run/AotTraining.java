@@ -30,8 +30,6 @@ import org.aioemu.linux.shim.LinuxShimEntry;
 public final class AotTraining {
     private AotTraining() {}
 
-    private static final int SLOTS = 7;   // struct linux_table after its head
-
     /** The training's interrupting(): no host signal is ever pending. */
     private static int noSignal() {
         return 0;
@@ -39,10 +37,11 @@ public final class AotTraining {
 
     public static void main(String[] args) throws Throwable {
         Arena arena = Arena.global();
-        long size = BridgeTable.HEAD.byteSize() + 8L * SLOTS;
+        long size = BridgeTable.size(LinuxShimEntry.SLOTS);
         MemorySegment table = arena.allocate(size, 8);
         table.set(JAVA_LONG, 0, size);
-        table.set(ADDRESS, 8, arena.allocate(4, 4));   // jvm_exiting; safe_copy stays NULL
+        table.set(ADDRESS, BridgeTable.HEAD.byteOffset(MemoryLayout.PathElement.groupElement("jvm_exiting")),
+                arena.allocate(4, 4));   // safe_copy stays NULL
         // interrupting(): the Linux table needs one since host signals end io_getevents waits; without
         // it install() threw, the training exited 1, and no run ever had a cache (nor its profiles)
         table.set(ADDRESS, BridgeTable.HEAD.byteOffset(MemoryLayout.PathElement.groupElement("interrupting")),
@@ -50,12 +49,11 @@ public final class AotTraining {
                         FunctionDescriptor.of(JAVA_INT), arena));
         LinuxShimEntry.install(table.address(), size);
         Linker linker = Linker.nativeLinker();
-        long head = BridgeTable.HEAD.byteSize();
-        MethodHandle setup = linker.downcallHandle(table.get(ADDRESS, head + 8), FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG));
-        MethodHandle destroy = linker.downcallHandle(table.get(ADDRESS, head + 16), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
-        MethodHandle submit = linker.downcallHandle(table.get(ADDRESS, head + 24), FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-        MethodHandle getevents = linker.downcallHandle(table.get(ADDRESS, head + 40),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+        MethodHandle setup = linker.downcallHandle(table.get(ADDRESS, BridgeTable.offset(LinuxShimEntry.SETUP)), LinuxShimEntry.SETUP_FD);
+        MethodHandle destroy = linker.downcallHandle(table.get(ADDRESS, BridgeTable.offset(LinuxShimEntry.DESTROY)), LinuxShimEntry.DESTROY_FD);
+        MethodHandle submit = linker.downcallHandle(table.get(ADDRESS, BridgeTable.offset(LinuxShimEntry.SUBMIT)), LinuxShimEntry.SUBMIT_FD);
+        MethodHandle getevents = linker.downcallHandle(table.get(ADDRESS, BridgeTable.offset(LinuxShimEntry.GETEVENTS)),
+                LinuxShimEntry.GETEVENTS_FD);
         Path file = Files.createTempFile("aioemu-aot", ".dat");
         try {
             Files.write(file, new byte[8192]);

@@ -52,8 +52,8 @@ public final class BridgeTable {
 
     /** @param size the table_size the C side passed; at least the head plus {@code slots} slots */
     public BridgeTable(long address, long size, int slots) {
-        if (size < HEAD.byteSize() + 8L * slots) {
-            throw new IllegalArgumentException("the C table has " + size + " bytes, the Java side fills " + (HEAD.byteSize() + 8L * slots)
+        if (size < size(slots)) {
+            throw new IllegalArgumentException("the C table has " + size + " bytes, the Java side fills " + size(slots)
                     + ": shim library and jar are from different builds");
         }
         this.table = MemorySegment.ofAddress(address).reinterpret(size);
@@ -90,8 +90,14 @@ public final class BridgeTable {
         table.set(JAVA_LONG, offset(slot), value);
     }
 
-    private long offset(int slot) {
+    /** Where ABI slot {@code slot} is: after the head, 8 bytes each. */
+    public static long offset(int slot) {
         return HEAD.byteSize() + 8L * slot;
+    }
+
+    /** The bytes of a table with {@code slots} ABI slots. */
+    public static long size(int slots) {
+        return offset(slots);
     }
 
     /**
