@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,6 +48,12 @@ final class SocketContinuations implements AutoCloseable {
     private final ConcurrentHashMap<Integer, Waiters> byOwnFd = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final Object anonymous = new Object();
+    /**
+     * Socket entries that had a poll parked and were not since found without one: what a socket
+     * write on a submitting thread must look at (all entries would be every idle connection).
+     * Added to and emptied entries dropped only under the entry's lock.
+     */
+    private final Set<Waiters> socketPolls = ConcurrentHashMap.newKeySet();
     private final AtomicLong instances = new AtomicLong();
 
     /** The waiting requests of one open file; guarded by its own monitor. */
@@ -132,6 +139,7 @@ final class SocketContinuations implements AutoCloseable {
                 if (w.retired) continue;
                 r.setState(State.WAITING);
                 w.queueOf(r).add(r);
+                if (r.op == Request.Op.POLL && w.kind == FdKind.SOCKET) socketPolls.add(w);
                 int rc = arm(w);
                 if (rc < 0) {            // not pollable (a regular file, say): the request cannot wait here
                     w.queueOf(r).removeLastOccurrence(r);
@@ -216,10 +224,12 @@ final class SocketContinuations implements AutoCloseable {
      */
     void socketWritten() {
         List<Request> done = new ArrayList<>();
-        for (Waiters w : byFile.values()) {
-            if (w.kind != FdKind.SOCKET) continue;
+        for (Waiters w : socketPolls) {
             synchronized (w) {
-                if (w.retired || w.polls.isEmpty()) continue;
+                if (w.retired || w.polls.isEmpty()) {
+                    socketPolls.remove(w);
+                    continue;
+                }
                 if (resumePolls(w, done)) settle(w);
             }
         }
@@ -338,6 +348,7 @@ final class SocketContinuations implements AutoCloseable {
     private void retire(Waiters w) {
         w.retired = true;
         byFile.remove(w.key, w);
+        socketPolls.remove(w);
         byOwnFd.remove(w.ownFd, w);
         if (w.registered) HostIo.epollCtl(epfd, EPOLL_CTL_DEL, w.ownFd, 0, 0);
         HostIo.close(w.ownFd);
