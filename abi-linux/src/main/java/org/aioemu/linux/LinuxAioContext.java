@@ -158,6 +158,11 @@ final class LinuxAioContext implements CompletionSink {
             if (Thread.interrupted()) return n > 0 ? n : -LinuxErrno.EINTR;
             long now = System.nanoTime();
             if (deadline != Long.MAX_VALUE && now - deadline >= 0) return n;
+            if (core.onlyAtDevice()) {   // O_DIRECT only: no use spinning; sleep where the device's completion wakes this thread
+                if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
+                long left = deadline == Long.MAX_VALUE ? HostSignals.POLL_NANOS : Math.min(deadline - now, HostSignals.POLL_NANOS);
+                if (core.awaitDevice(left)) continue;
+            }
             if (now - spinUntil < 0 && (deadline == Long.MAX_VALUE || deadline - spinUntil > 0)) {
                 Thread.onSpinWait();
                 continue;

@@ -173,7 +173,9 @@ final class LinuxIoSubmit {
         // (LNX-47); in an io_submit a signal interrupted, a blocking one gets one try too (see Call).
         boolean oneTry = info.nonBlocking() || (signalPending && mode == LinuxSubmitMode.LINUX);
         r.withRwFlags(stream && oneTry ? rwFlags | RWF_NOWAIT : rwFlags);
-        if (mode == LinuxSubmitMode.LINUX) r.withOptions(Request.Option.RUN_ON_CALLER);   // O_DIRECT still goes to workers
+        if (mode == LinuxSubmitMode.LINUX) r.withOptions(Request.Option.RUN_ON_CALLER);   // O_DIRECT never runs on the caller
+        // O_DIRECT: the kernel queues the bio inside io_submit, and io_cancel cannot reach it (LNX-71)
+        if (info.direct()) r.withOptions(Request.Option.BLOCK_LAYER);
         return r;
     }
 

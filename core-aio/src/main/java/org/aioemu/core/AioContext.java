@@ -14,6 +14,8 @@ public final class AioContext {
     private final int capacity;
     private final CompletionSink sink;
     final AtomicInteger inUse = new AtomicInteger();
+    final AtomicInteger undelivered = new AtomicInteger();   // submitted, completion not yet delivered
+    final AtomicInteger atDevice = new AtomicInteger();      // of those, at the host's block layer
     private boolean closed;    // guarded by this
     private boolean settled;   // slots given back at close; guarded by this
 
@@ -45,6 +47,23 @@ public final class AioContext {
     /** Submits all requests or none (limits are reserved for the whole batch at once). */
     public void submitAll(List<Request> batch) throws AioException {
         if (!batch.isEmpty()) process.system().life.submit(this, batch);
+    }
+
+    /**
+     * For a thread about to sleep until a request of this context completes: if all that it can be
+     * waiting for is at the host's block layer, sleeps there instead (at most {@code maxNanos}), so
+     * the device's completion wakes this thread directly rather than through a reaper thread, and
+     * true; false (at once) if the caller should sleep as usual. Keep {@code maxNanos} short: a
+     * completion that another thread's new request brings meanwhile is seen only when this ends.
+     */
+    public boolean awaitDevice(long maxNanos) {
+        return process.system().blockLayer.awaitDevice(this, maxNanos);
+    }
+
+    /** Whether every request of this context still in flight is at the host's block layer (and there is one). */
+    public boolean onlyAtDevice() {
+        int n = atDevice.get();
+        return n > 0 && n == undelivered.get();
     }
 
     /** Cancels one request of this context: queued and readiness-waiting ones can be, running ones not. */

@@ -18,6 +18,7 @@ public final class AioSystem implements AutoCloseable {
     final RequestLifecycle life;
     final WorkerPool workers;
     final SocketContinuations continuations;
+    final BlockLayerQueue blockLayer;
     private final AtomicLong seq = new AtomicLong();
     private final Set<AioProcess> processes = ConcurrentHashMap.newKeySet();
     private final AtomicReference<Throwable> lastSinkFailure = new AtomicReference<>();
@@ -28,6 +29,7 @@ public final class AioSystem implements AutoCloseable {
         this.life = new RequestLifecycle(this);
         this.workers = new WorkerPool(life, limits, config);
         this.continuations = new SocketContinuations(life, stats);
+        this.blockLayer = new BlockLayerQueue(life);
     }
 
     public static AioSystem start(AioConfig config) {
@@ -80,5 +82,6 @@ public final class AioSystem implements AutoCloseable {
         for (AioProcess p : processes()) p.exit();
         workers.close();
         continuations.close();
+        blockLayer.close();
     }
 }

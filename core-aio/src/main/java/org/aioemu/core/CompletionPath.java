@@ -8,6 +8,8 @@ public enum CompletionPath {
     CALLER,
     /** A thread of the worker pool ran it (VFS work that may block). */
     WORKER,
+    /** The host's block layer ran it (an O_DIRECT read or write handed over at submit; no thread waited). */
+    DEVICE,
     /** It waited for readiness holding no thread, and the poller resumed and completed it. */
     CONTINUATION,
     /** It was cancelled before it ran. */

@@ -9,6 +9,7 @@ public final class CoreStats {
     final LongAdder fastPathHits = new LongAdder();
     final LongAdder callerRuns = new LongAdder();
     final LongAdder workerRuns = new LongAdder();
+    final LongAdder deviceRuns = new LongAdder();
     final LongAdder parked = new LongAdder();
     final LongAdder resumed = new LongAdder();
     final LongAdder spuriousWakeups = new LongAdder();
@@ -21,6 +22,8 @@ public final class CoreStats {
     public long fastPathHits() { return fastPathHits.sum(); }
     public long callerRuns() { return callerRuns.sum(); }
     public long workerRuns() { return workerRuns.sum(); }
+    /** O_DIRECT requests the host's block layer ran (BlockLayerQueue). */
+    public long deviceRuns() { return deviceRuns.sum(); }
     /** Times a request started waiting for readiness (holding no thread). */
     public long parked() { return parked.sum(); }
     /** Continuation requests the poller completed. */
@@ -36,6 +39,7 @@ public final class CoreStats {
             case INLINE -> fastPathHits.increment();
             case CALLER -> callerRuns.increment();
             case WORKER -> workerRuns.increment();
+            case DEVICE -> deviceRuns.increment();
             case CONTINUATION -> resumed.increment();
             case CANCELLED -> cancelled.increment();
         }
@@ -44,7 +48,7 @@ public final class CoreStats {
     @Override
     public String toString() {
         return "submitted=" + submitted() + " completed=" + completed() + " fastPath=" + fastPathHits()
-                + " caller=" + callerRuns() + " worker=" + workerRuns() + " parked=" + parked()
+                + " caller=" + callerRuns() + " worker=" + workerRuns() + " device=" + deviceRuns() + " parked=" + parked()
                 + " resumed=" + resumed() + " spurious=" + spuriousWakeups() + " cancelled=" + cancelled()
                 + " refused=" + refused();
     }

@@ -15,6 +15,7 @@ import org.aioemu.core.host.FdInfo;
  *   NEW ─submit─▶ QUEUED (worker pool) ──▶ RUNNING ──▶ DONE
  *            ├──▶ WAITING (readiness or fsync barrier; no thread held) ──▶ DONE
  *            └──▶ DONE (fast path / caller)
+ *            └──▶ RUNNING (at the host's block layer) ──▶ DONE
  *   QUEUED, WAITING ─cancel─▶ CANCELLED          RUNNING cannot be cancelled
  * </pre>
  *
@@ -59,7 +60,13 @@ public final class Request {
         /** An fsync waits until every earlier request of its process on the same file has completed (FreeBSD aio_fsync). */
         ORDERED_SYNC,
         /** Skip the non-blocking attempt; go straight to the worker pool or readiness. */
-        NO_FAST_PATH
+        NO_FAST_PATH,
+        /**
+         * An O_DIRECT read or write goes to the host's block layer at submit and cannot be cancelled
+         * from then on (Linux aio_read/aio_write on O_DIRECT); without it, it waits for a worker and
+         * can be cancelled until one takes it (FreeBSD's aio daemons).
+         */
+        BLOCK_LAYER
     }
 
     /** Offset meaning "no position": the request reads or writes a stream at its current point. */

@@ -42,6 +42,7 @@ final class RequestLifecycle {
             r.context = ctx;
             r.seq = system.nextSeq();
             r.submitNanos = System.nanoTime();
+            ctx.undelivered.incrementAndGet();
             proc.outstanding.add(r);
             if (proc.syncOrdering() && r.op.isReadWrite()) proc.barriers.started(r);
             system.stats.submitted.increment();
@@ -110,6 +111,8 @@ final class RequestLifecycle {
             complete(r, HostOps.attempt(r, r.fd, kind), CompletionPath.INLINE);
         } else if (r.has(Option.RUN_ON_CALLER) && !r.fdInfo.direct()) {
             complete(r, HostOps.run(r, r.fd, kind, false), CompletionPath.CALLER);
+        } else if (r.fdInfo.direct() && r.has(Option.BLOCK_LAYER) && system.blockLayer.offer(r)) {
+            return;                       // at the device; the block layer's reaper completes it
         } else if (r.has(Option.NO_FAST_PATH) || r.fdInfo.direct() || kind == FdKind.CHAR_DEVICE) {
             toWorker(r);
         } else {
@@ -236,6 +239,7 @@ final class RequestLifecycle {
         }
         AioProcess proc = r.process();
         system.stats.count(path);
+        r.context.undelivered.decrementAndGet();
         try {
             r.context.sink().completed(r);
         } catch (RuntimeException | Error e) {

@@ -1,6 +1,6 @@
 package org.aioemu.linux.kernel;
 
-import org.aioemu.core.host.HostIo;
+import org.aioemu.core.host.HostLinuxAio;
 import org.aioemu.linux.LinuxAioSyscalls;
 
 /**
@@ -14,50 +14,40 @@ import org.aioemu.linux.LinuxAioSyscalls;
  * <p>Contexts made through it belong to this JVM's address space, as they would to any program.
  */
 public final class HostKernelAio implements LinuxAioSyscalls {
-    // x86_64 <asm/unistd_64.h>
-    private static final long SYS_IO_SETUP = 206;
-    private static final long SYS_IO_DESTROY = 207;
-    private static final long SYS_IO_GETEVENTS = 208;
-    private static final long SYS_IO_SUBMIT = 209;
-    private static final long SYS_IO_CANCEL = 210;
-    private static final long SYS_IO_PGETEVENTS = 333;
-
     public HostKernelAio() {
-        String arch = System.getProperty("os.arch");
-        if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
-            throw new UnsupportedOperationException("host kernel AIO uses x86_64 syscall numbers; this is " + arch);
+        if (!HostLinuxAio.supported()) {
+            throw new UnsupportedOperationException("host kernel AIO uses x86_64 syscall numbers; this is " + System.getProperty("os.arch"));
         }
     }
 
     @Override
     public long ioSetup(int nrEvents, long ctxp) {
-        // nr_events is an unsigned int in the kernel; only the low 32 bits are read either way
-        return HostIo.syscall6(SYS_IO_SETUP, Integer.toUnsignedLong(nrEvents), ctxp, 0, 0, 0, 0);
+        return HostLinuxAio.ioSetup(nrEvents, ctxp);
     }
 
     @Override
     public long ioDestroy(long ctx) {
-        return HostIo.syscall6(SYS_IO_DESTROY, ctx, 0, 0, 0, 0, 0);
+        return HostLinuxAio.ioDestroy(ctx);
     }
 
     @Override
     public long ioSubmit(long ctx, long nr, long iocbpp) {
-        return HostIo.syscall6(SYS_IO_SUBMIT, ctx, nr, iocbpp, 0, 0, 0);
+        return HostLinuxAio.ioSubmit(ctx, nr, iocbpp);
     }
 
     @Override
     public long ioCancel(long ctx, long iocb, long result) {
-        return HostIo.syscall6(SYS_IO_CANCEL, ctx, iocb, result, 0, 0, 0);
+        return HostLinuxAio.ioCancel(ctx, iocb, result);
     }
 
     @Override
     public long ioGetevents(long ctx, long minNr, long nr, long events, long timeout) {
-        return HostIo.syscall6(SYS_IO_GETEVENTS, ctx, minNr, nr, events, timeout, 0);
+        return HostLinuxAio.ioGetevents(ctx, minNr, nr, events, timeout);
     }
 
     @Override
     public long ioPgetevents(long ctx, long minNr, long nr, long events, long timeout, long usig) {
-        return HostIo.syscall6(SYS_IO_PGETEVENTS, ctx, minNr, nr, events, timeout, usig);
+        return HostLinuxAio.ioPgetevents(ctx, minNr, nr, events, timeout, usig);
     }
 
     @Override
