@@ -1,11 +1,11 @@
 package org.aioemu.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
+
+import org.aioemu.core.host.HostIocb;
 
 /**
  * <pre>
@@ -20,11 +20,8 @@ import java.lang.invoke.VarHandle;
 public final class IoEvent {
     private IoEvent() {}
 
-    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("data"),
-            JAVA_LONG.withName("obj"),
-            JAVA_LONG.withName("res"),
-            JAVA_LONG.withName("res2")).withName("io_event");
+    /** The guest's io_event is the host's (x86_64 Linux both): one layout, the core's. */
+    public static final StructLayout LAYOUT = HostIocb.EVENT_LAYOUT;
 
     public static final long SIZE = LAYOUT.byteSize();
 

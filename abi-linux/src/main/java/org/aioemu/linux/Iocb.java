@@ -1,13 +1,11 @@
 package org.aioemu.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
+
+import org.aioemu.core.host.HostIocb;
 
 /**
  * <pre>
@@ -31,19 +29,8 @@ import java.lang.invoke.VarHandle;
 public final class Iocb {
     private Iocb() {}
 
-    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("aio_data"),
-            JAVA_INT.withName("aio_key"),
-            JAVA_INT.withName("aio_rw_flags"),
-            JAVA_SHORT.withName("aio_lio_opcode"),
-            JAVA_SHORT.withName("aio_reqprio"),
-            JAVA_INT.withName("aio_fildes"),
-            JAVA_LONG.withName("aio_buf"),
-            JAVA_LONG.withName("aio_nbytes"),
-            JAVA_LONG.withName("aio_offset"),
-            JAVA_LONG.withName("aio_reserved2"),
-            JAVA_INT.withName("aio_flags"),
-            JAVA_INT.withName("aio_resfd")).withName("iocb");
+    /** The guest's iocb is the host's (x86_64 Linux both): one layout, the core's. */
+    public static final StructLayout LAYOUT = HostIocb.LAYOUT;
 
     public static final long SIZE = LAYOUT.byteSize();
     public static final long AIO_KEY_OFFSET = LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("aio_key"));

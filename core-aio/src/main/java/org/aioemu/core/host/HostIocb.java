@@ -12,8 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The host's {@code struct iocb} and {@code struct io_event} (uapi linux/aio_abi.h, x86_64), as
- * the core fills and reads them for its own host context. The Linux ABI has its own model of the
- * same struct (the guest's), which by construction has the same bytes.
+ * the core fills and reads them for its own host context. The Linux ABI's guest structs are these
+ * same layouts (x86_64 Linux both), with its own accessors for every field.
  * <pre>
  * struct iocb {                 struct io_event {
  *     __u64 aio_data;      //  0    __u64 data;   //  0  the iocb's aio_data
