@@ -135,6 +135,24 @@ class BlockLayerQueueTest {
     }
 
     @Test
+    void closingTheFdAfterSubmitNeitherBreaksNorRedirectsIt() throws Exception {
+        int fd = directFile(8, O_RDONLY);
+        List<Request> all = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(Request.read(fd, h.arena.allocate(BLOCK, BLOCK), (long) i * BLOCK).withOptions(Option.BLOCK_LAYER));
+        }
+        ctx.submitAll(all);
+        h.closeNow(fd);   // the host took its own reference at io_submit (the kernel's fget)
+        int other = h.open(dir.resolve("other"), O_RDWR | O_CREAT);   // likely reuses the number
+        sink.awaitTotal(8);
+        for (Request r : all) {
+            assertEquals(BLOCK, r.result(), r::toString);
+            assertArrayEquals(block((char) ('A' + r.offset() / BLOCK)), r.buffer().toArray(ValueLayout.JAVA_BYTE));
+        }
+        assertEquals(0, Files.size(dir.resolve("other")), "fd " + other + " was not touched");
+    }
+
+    @Test
     void aRequestAtTheDeviceIsNeverCancelledAndCompletesOnce() throws Exception {
         int fd = directFile(32, O_RDONLY);
         List<Request> all = new ArrayList<>();
