@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.aioemu.core.Request.Option;
 import org.aioemu.core.Request.State;
@@ -46,7 +47,8 @@ final class BlockLayerQueue implements AutoCloseable {
 
     private final RequestLifecycle life;
     private final Arena arena = Arena.ofShared();
-    private final Request[] slots = new Request[DEPTH];            // slot i's request; the slot's bit publishes it
+    // slot i's request: set before io_submit, read by whoever reaps its event on another thread
+    private final AtomicReferenceArray<Request> slots = new AtomicReferenceArray<>(DEPTH);
     private final AtomicLongArray used = new AtomicLongArray(DEPTH / 64);   // a set bit: the slot is taken
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -84,7 +86,7 @@ final class BlockLayerQueue implements AutoCloseable {
         if (closed) return false;
         int slot = takeSlot();
         if (slot < 0) return false;   // DEPTH at the host already
-        slots[slot] = r;
+        slots.set(slot, r);
         int opcode = switch (r.op) {
             case READ -> HostIocb.CMD_PREAD;
             case WRITE -> HostIocb.CMD_PWRITE;
@@ -172,7 +174,7 @@ final class BlockLayerQueue implements AutoCloseable {
             if (n <= 0) return;   // EINTR, a timeout, or destroyed
             for (int i = 0; i < n; i++) {
                 int slot = (int) HostIocb.eventData(events, i);
-                done[i] = slots[slot];
+                done[i] = slots.get(slot);
                 results[i] = HostIocb.eventRes(events, i);
                 release(slot);
             }
@@ -228,7 +230,7 @@ final class BlockLayerQueue implements AutoCloseable {
     }
 
     private void release(int slot) {
-        slots[slot] = null;
+        slots.set(slot, null);
         int w = slot >>> 6;
         long bit = 1L << (slot & 63);
         for (long bits = used.get(w); !used.compareAndSet(w, bits, bits & ~bit); bits = used.get(w)) { }
