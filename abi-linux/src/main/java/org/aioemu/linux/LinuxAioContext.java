@@ -161,7 +161,7 @@ final class LinuxAioContext implements CompletionSink {
             if (core.onlyAtDevice()) {   // O_DIRECT only: no use spinning; sleep where the device's completion wakes this thread
                 if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
                 long left = deadline == Long.MAX_VALUE ? HostSignals.POLL_NANOS : Math.min(deadline - now, HostSignals.POLL_NANOS);
-                if (core.awaitDevice(left)) continue;
+                if (core.awaitDevice(left, () -> ring.available() == 0)) continue;
             }
             if (now - spinUntil < 0 && (deadline == Long.MAX_VALUE || deadline - spinUntil > 0)) {
                 Thread.onSpinWait();

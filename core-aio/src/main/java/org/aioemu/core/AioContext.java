@@ -16,6 +16,7 @@ public final class AioContext {
     final AtomicInteger inUse = new AtomicInteger();
     final AtomicInteger undelivered = new AtomicInteger();   // submitted, completion not yet delivered
     final AtomicInteger atDevice = new AtomicInteger();      // of those, at the host's block layer
+    final AtomicInteger deviceWaiters = new AtomicInteger(); // threads in awaitDevice
     private boolean closed;    // guarded by this
     private boolean settled;   // slots given back at close; guarded by this
 
@@ -53,11 +54,12 @@ public final class AioContext {
      * For a thread about to sleep until a request of this context completes: if all that it can be
      * waiting for is at the host's block layer, sleeps there instead (at most {@code maxNanos}), so
      * the device's completion wakes this thread directly rather than through a reaper thread, and
-     * true; false (at once) if the caller should sleep as usual. Keep {@code maxNanos} short: a
-     * completion that another thread's new request brings meanwhile is seen only when this ends.
+     * true; false (at once) if the caller should sleep as usual. {@code nothingYet} is the
+     * caller's last look at its completions (true: still none), asked once this thread counts as
+     * waiting, so that a completion from elsewhere is either seen there or ends the sleep.
      */
-    public boolean awaitDevice(long maxNanos) {
-        return process.system().blockLayer.awaitDevice(this, maxNanos);
+    public boolean awaitDevice(long maxNanos, java.util.function.BooleanSupplier nothingYet) {
+        return process.system().blockLayer.awaitDevice(this, maxNanos, nothingYet);
     }
 
     /** Whether every request of this context still in flight is at the host's block layer (and there is one). */

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -44,6 +45,8 @@ final class BlockLayerQueue implements AutoCloseable {
     /** Requests at the host at once; the host counts them against fs.aio-max-nr (65536). */
     static final int DEPTH = 512;
     private static final int BATCH = 64;
+    /** The last slot is no request's: a host poll on {@link #kickfd}, to end a device wait early. */
+    private static final int KICK = DEPTH - 1;
 
     private final RequestLifecycle life;
     private final Arena arena = Arena.ofShared();
@@ -55,7 +58,8 @@ final class BlockLayerQueue implements AutoCloseable {
     private boolean unavailable;   // guarded by this
     private volatile long ctx;      // aio_context_t; 0 until made and after destroyed
     private int eventfd = -1;       // signalled by the host at each completion; the reaper sleeps on it
-    private MemorySegment iocbs;    // DEPTH host iocbs, slot i at index i
+    private int kickfd = -1;        // written to end a device wait; -1 if the host has no AIO poll (before 4.18)
+    private MemorySegment iocbs;    // DEPTH host iocbs, slot i at index i (KICK's is the poll)
     private MemorySegment iocbPtrs; // DEPTH pointers, entry i = &iocbs[i]: io_submit's iocbpp for slot i
 
     // The reaping token and what its holder uses.
@@ -111,21 +115,32 @@ final class BlockLayerQueue implements AutoCloseable {
      * For a thread about to sleep until one of {@code c}'s requests completes, all of which are at
      * the device ({@link AioContext#onlyAtDevice}): when nobody else is reaping, sleeps in the
      * host's io_getevents for at most {@code maxNanos} and completes what it reaps (of any
-     * context). True if it did; false if the caller should sleep its own way. A completion of
-     * {@code c} from elsewhere (a request submitted meanwhile by another thread) is seen when
-     * this sleep ends, so callers keep {@code maxNanos} short.
+     * context). True if it did, or if {@code nothingYet} says a completion came meanwhile; false
+     * if the caller should sleep its own way. A completion of {@code c} that comes from elsewhere
+     * during the sleep (another thread's socket request, say) ends it through the kick poll.
      */
-    boolean awaitDevice(AioContext c, long maxNanos) {
-        if (!c.onlyAtDevice() || ctx == 0) return false;
-        if (!reaping.compareAndSet(false, true)) return false;
+    boolean awaitDevice(AioContext c, long maxNanos, BooleanSupplier nothingYet) {
+        if (ctx == 0 || kickfd < 0) return false;
+        c.deviceWaiters.incrementAndGet();   // before the last look: a delivery after it kicks (see kickIfWaiting)
         try {
-            timeout.set(JAVA_LONG, 0, maxNanos / 1_000_000_000L);
-            timeout.set(JAVA_LONG, 8, maxNanos % 1_000_000_000L);
-            reapHolding(1, timeout.address());
+            if (!nothingYet.getAsBoolean()) return true;
+            if (!c.onlyAtDevice() || !reaping.compareAndSet(false, true)) return false;
+            try {
+                timeout.set(JAVA_LONG, 0, maxNanos / 1_000_000_000L);
+                timeout.set(JAVA_LONG, 8, maxNanos % 1_000_000_000L);
+                reapHolding(1, timeout.address());
+            } finally {
+                letGo();
+            }
+            return true;
         } finally {
-            letGo();
+            c.deviceWaiters.decrementAndGet();
         }
-        return true;
+    }
+
+    /** After a completion of {@code c} that did not come from the device: wakes a thread of c waiting there. */
+    void kickIfWaiting(AioContext c) {
+        if (c.deviceWaiters.get() > 0 && kickfd >= 0) HostIo.writeEventfd(kickfd, 1);
     }
 
     /** The reaper thread: sleeps on the eventfd, reaps what is there if nobody else is. */
@@ -172,13 +187,19 @@ final class BlockLayerQueue implements AutoCloseable {
             if (context == 0) return;
             n = HostLinuxAio.ioGetevents(context, minNr, BATCH, events.address(), timespec == 0 ? noWait.address() : timespec);
             if (n <= 0) return;   // EINTR, a timeout, or destroyed
+            int k = 0;
             for (int i = 0; i < n; i++) {
                 int slot = (int) HostIocb.eventData(events, i);
-                done[i] = slots.get(slot);
-                results[i] = HostIocb.eventRes(events, i);
+                if (slot == KICK) {
+                    HostIo.readEventfd(kickfd);   // drained before the poll is armed again: a later kick fires it
+                    HostLinuxAio.ioSubmit(context, 1, iocbPtrs.address() + (long) KICK * Long.BYTES);
+                    continue;
+                }
+                done[k] = slots.get(slot);
+                results[k++] = HostIocb.eventRes(events, i);
                 release(slot);
             }
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < k; i++) {
                 Request r = done[i];
                 done[i] = null;
                 r.context.atDevice.decrementAndGet();
@@ -209,7 +230,15 @@ final class BlockLayerQueue implements AutoCloseable {
         timeout = arena.allocate(16, 8);
         noWait = arena.allocate(16, 8);
         for (int i = 0; i < DEPTH; i++) iocbPtrs.setAtIndex(JAVA_LONG, i, iocbs.address() + i * HostIocb.LAYOUT.byteSize());
-        ctx = ctxp.get(JAVA_LONG, 0);
+        long context = ctxp.get(JAVA_LONG, 0);
+        used.set(KICK / 64, 1L << (KICK % 64));
+        int kick = HostIo.eventfd(0, HostConstants.EFD_NONBLOCK | HostConstants.EFD_CLOEXEC);
+        if (kick >= 0) {
+            HostIocb.set(iocbs, KICK, KICK, HostIocb.CMD_POLL, kick, HostConstants.POLLIN, 0, 0, 0, HostIocb.FLAG_RESFD, fd);
+            if (HostLinuxAio.ioSubmit(context, 1, iocbPtrs.address() + (long) KICK * Long.BYTES) == 1) kickfd = kick;
+            else HostIo.close(kick);   // no AIO poll in this kernel: no device waits, the reaper does it all
+        }
+        ctx = context;
         unavailable = false;
         ThreadStarts.start(Thread.ofPlatform().daemon().name("aioemu-block-reaper").unstarted(() -> reaperLoop(fd)));
         return true;
@@ -239,8 +268,10 @@ final class BlockLayerQueue implements AutoCloseable {
 
     private synchronized void destroy() {
         if (ctx == 0) return;
-        HostLinuxAio.ioDestroy(ctx);
+        HostLinuxAio.ioDestroy(ctx);   // cancels the kick poll too
         ctx = 0;
+        if (kickfd >= 0) HostIo.close(kickfd);
+        kickfd = -1;
         unavailable = true;
         HostIo.writeEventfd(eventfd, 1);   // the reaper wakes, sees no context, and ends
     }

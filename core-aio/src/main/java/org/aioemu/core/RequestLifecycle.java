@@ -246,6 +246,7 @@ final class RequestLifecycle {
             system.sinkFailed(r, e);   // a broken sink must not take a worker or the poller down
         }
         r.context.delivered(r);
+        if (path != CompletionPath.DEVICE) system.blockLayer.kickIfWaiting(r.context);
         if (r.syncTracked) {   // not syncOrdering(): it may have been switched since the submit
             for (Request fsync : proc.barriers.finished(r)) {
                 if (fsync.transition(State.WAITING, State.NEW)) toWorker(fsync);

@@ -211,7 +211,7 @@ class BlockLayerQueueTest {
             ctx.submit(r);
             long end = System.nanoTime() + Harness.WAIT.toNanos();
             while (!r.isFinished() && System.nanoTime() < end) {
-                if (!ctx.awaitDevice(10_000_000L)) Thread.onSpinWait();
+                if (!ctx.awaitDevice(10_000_000L, () -> !r.isFinished())) Thread.onSpinWait();
             }
             sink.awaitTotal(i + 1);
             assertEquals(BLOCK, r.result(), r::toString);
@@ -231,12 +231,44 @@ class BlockLayerQueueTest {
         Request r = Request.read(fd, h.arena.allocate(BLOCK, BLOCK), 0).withOptions(Option.BLOCK_LAYER);
         ctx.submit(r);
         assertFalse(ctx.onlyAtDevice());
-        assertFalse(ctx.awaitDevice(1_000_000_000L), "its pipe read would be seen late");
+        assertFalse(ctx.awaitDevice(1_000_000_000L, () -> true), "its pipe read would be seen late");
         sink.awaitTotal(1);
         assertSame(CompletionPath.DEVICE, r.path());
         assertEquals(1, HostIo.write(pipe[1], h.text("!"), 1));
         sink.awaitTotal(2);
         assertEquals(1, parked.result());
+    }
+
+    @Test
+    void aCompletionFromElsewhereEndsADeviceWaitAtOnce() throws Exception {
+        int blocks = 16 * 1024;   // 64 MiB in one O_DIRECT read: long enough at the device to wait in
+        int fd = directFile(blocks, O_RDONLY);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int before = sink.total();
+            Request big = Request.read(fd, h.arena.allocate((long) blocks * BLOCK, BLOCK), 0).withOptions(Option.BLOCK_LAYER);
+            ctx.submit(big);
+            Request noop = Request.noop();
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep(5);
+                    ctx.submit(noop);   // completes at once on that thread, not at the device
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            boolean waited = ctx.awaitDevice(5_000_000_000L, () -> sink.total() == before);
+            long returned = System.nanoTime();
+            other.join();
+            sink.awaitTotal(before + 2);
+            assertEquals(CompletionPath.INLINE, noop.path());
+            // conclusive only if the device still had the big read well after the other completion
+            if (big.completeNanos - noop.completeNanos < 20_000_000L) continue;
+            assertTrue(waited);
+            assertTrue(returned < big.completeNanos, () -> "the device wait ended only with the device's completion, "
+                    + (big.completeNanos - noop.completeNanos) / 1_000_000 + " ms after the other one");
+            return;
+        }
+        Assumptions.abort("a 64 MiB O_DIRECT read finished within 25 ms three times: nothing to interrupt here");
     }
 
     @Test

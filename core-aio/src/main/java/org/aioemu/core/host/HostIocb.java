@@ -55,6 +55,7 @@ public final class HostIocb {
     // IOCB_CMD_*
     public static final int CMD_PREAD = 0;
     public static final int CMD_PWRITE = 1;
+    public static final int CMD_POLL = 5;
     public static final int CMD_PREADV = 7;
     public static final int CMD_PWRITEV = 8;
     /** aio_flags: on completion, add 1 to the eventfd in aio_resfd. */
