@@ -17,13 +17,16 @@ public final class LinuxAioConstants {
     public static final int IOCB_FLAG_RESFD = 1;
     public static final int IOCB_FLAG_IOPRIO = 1 << 1;
 
-    // RWF_*: HIPRI 0x1, DSYNC 0x2, SYNC 0x4, NOWAIT 0x8, APPEND 0x10, NOAPPEND 0x20, ATOMIC 0x40,
-    // DONTCACHE 0x80, NOSIGNAL 0x100: the mask the 6.18 kernel accepts; other bits are EOPNOTSUPP.
+    // RWF_*: the mask the 6.18 kernel accepts (RWF_SUPPORTED); other bits are EOPNOTSUPP.
+    public static final int RWF_HIPRI = 0x1;
+    public static final int RWF_DSYNC = 0x2;
+    public static final int RWF_SYNC = 0x4;
     public static final int RWF_NOWAIT = 0x8;
     public static final int RWF_APPEND = 0x10;
     public static final int RWF_NOAPPEND = 0x20;
     public static final int RWF_ATOMIC = 0x40;
     public static final int RWF_DONTCACHE = 0x80;
+    public static final int RWF_NOSIGNAL = 0x100;
     public static final int RWF_SUPPORTED = 0x1ff;
 
     public static final int AIO_RING_MAGIC = 0xa10a10a1;

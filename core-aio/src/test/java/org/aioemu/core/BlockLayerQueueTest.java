@@ -1,5 +1,6 @@
 package org.aioemu.core;
 
+import static org.aioemu.core.host.HostConstants.O_CLOEXEC;
 import static org.aioemu.core.host.HostConstants.O_CREAT;
 import static org.aioemu.core.host.HostConstants.O_DIRECT;
 import static org.aioemu.core.host.HostConstants.O_RDONLY;
@@ -61,7 +62,7 @@ class BlockLayerQueueTest {
         byte[] data = new byte[blocks * BLOCK];
         for (int i = 0; i < data.length; i++) data[i] = (byte) ('A' + i / BLOCK % 26);
         Files.write(f, data);
-        int fd = HostIo.open(f.toString(), flags | O_DIRECT | org.aioemu.core.host.HostConstants.O_CLOEXEC, 0);
+        int fd = HostIo.open(f.toString(), flags | O_DIRECT | O_CLOEXEC, 0);
         Assumptions.assumeTrue(fd >= 0, "O_DIRECT is not supported on the temp file system");
         return h.track(fd);
     }

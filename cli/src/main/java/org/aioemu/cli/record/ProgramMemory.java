@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.aioemu.cli.replay.AioStructs;
 import org.aioemu.cli.replay.AioStructs.TraceIocb;
 import org.aioemu.cli.replay.AioStructs.TraceIoEvent;
 import org.aioemu.cli.replay.AioStructs.TraceIovec;
@@ -19,6 +18,7 @@ import org.aioemu.core.host.ForeignMemory;
 import org.aioemu.core.host.IoVec;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
+import org.aioemu.linux.LinuxAioConstants;
 
 /**
  * Decodes the traced program's AIO structs from its memory into the trace model, the way strace
@@ -64,15 +64,15 @@ final class ProgramMemory {
         Long shownBuf = buf;
         TraceBytes data = null;
         List<TraceIovec> iov = null;
-        if (opcode == AioStructs.IOCB_CMD_PWRITE) {
+        if (opcode == LinuxAioConstants.IOCB_CMD_PWRITE) {
             data = bytes(buf, nbytes);
             if (data != null) shownBuf = null;
-        } else if (opcode == AioStructs.IOCB_CMD_PREADV || opcode == AioStructs.IOCB_CMD_PWRITEV) {
-            iov = iovecs(buf, nbytes, opcode == AioStructs.IOCB_CMD_PWRITEV);
+        } else if (opcode == LinuxAioConstants.IOCB_CMD_PREADV || opcode == LinuxAioConstants.IOCB_CMD_PWRITEV) {
+            iov = iovecs(buf, nbytes, opcode == LinuxAioConstants.IOCB_CMD_PWRITEV);
             if (iov != null) shownBuf = null;
         }
         int flags = Iocb.aio_flags(s);
-        FdRef resfd = (flags & AioStructs.IOCB_FLAG_RESFD) != 0 ? fd(Iocb.aio_resfd(s)) : null;
+        FdRef resfd = (flags & LinuxAioConstants.IOCB_FLAG_RESFD) != 0 ? fd(Iocb.aio_resfd(s)) : null;
         return new TraceIocb(Iocb.aio_data(s), Iocb.aio_key(s), Iocb.aio_rw_flags(s), opcode, Iocb.aio_reqprio(s),
                 fd(Iocb.aio_fildes(s)), shownBuf, data, iov, nbytes, Iocb.aio_offset(s), flags, resfd, addr);
     }

@@ -19,6 +19,7 @@ import org.aioemu.core.host.HostIo;
 import org.aioemu.core.host.IoVec;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
+import org.aioemu.linux.LinuxAioConstants;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxTimespec;
 
@@ -193,14 +194,14 @@ final class AioReplay implements AutoCloseable {
     private InFlight build(TraceCall call, int index, TraceIocb cb) {
         IocbId id = new IocbId(call.line(), index);
         Long forecast = plan.forecast().get(id);
-        boolean writeSide = cb.writes() || (cb.opcode() == AioStructs.IOCB_CMD_POLL && cb.buf() != null && (cb.buf() & POLLOUT) != 0);
+        boolean writeSide = cb.writes() || (cb.opcode() == LinuxAioConstants.IOCB_CMD_POLL && cb.buf() != null && (cb.buf() & POLLOUT) != 0);
         OpenFd fd = fds.resolve(cb.fd(), writeSide ? FdTable.Use.WRITE : FdTable.Use.READ, call.line());
         InFlight f = new InFlight(id, cb, fd, pool.zeroed(Iocb.SIZE));
         f.seed = ((long) call.line() << 16) ^ index ^ 0x5DEECE66DL;
         f.issuedAt = epoch.incrementAndGet();
         long buf = 0;
         long nbytes = cb.nbytes();
-        if (cb.opcode() == AioStructs.IOCB_CMD_POLL) {
+        if (cb.opcode() == LinuxAioConstants.IOCB_CMD_POLL) {
             buf = cb.buf() != null ? cb.buf() : 0;
         } else if (cb.vectored()) {
             // strace prints an address, not the array, for an iocb the kernel would refuse: pass it on
@@ -216,10 +217,10 @@ final class AioReplay implements AutoCloseable {
         FdRef resfdRef = cb.resfd();
         Integer hidden = plan.hiddenResfd().get(id);
         if (hidden != null) {
-            flags |= AioStructs.IOCB_FLAG_RESFD;
+            flags |= LinuxAioConstants.IOCB_FLAG_RESFD;
             resfdRef = new FdRef(hidden, null);
         }
-        if ((flags & AioStructs.IOCB_FLAG_RESFD) != 0 && resfdRef != null) {
+        if ((flags & LinuxAioConstants.IOCB_FLAG_RESFD) != 0 && resfdRef != null) {
             OpenFd r = fds.resolve(resfdRef, FdTable.Use.WRITE, call.line());
             resfd = r != null ? r.host() : -1;
         } else if (resfdRef != null) {

@@ -1,22 +1,12 @@
 package org.aioemu.cli.replay;
 
-import java.util.List;
+import static org.aioemu.linux.LinuxAioConstants.*;
 
-import org.aioemu.linux.LinuxAioConstants;
+import java.util.List;
 
 /** The Linux AIO structures as strace decodes them, field for field (addresses as the program had them). */
 public final class AioStructs {
     private AioStructs() {}
-
-    public static final int IOCB_CMD_PREAD = LinuxAioConstants.IOCB_CMD_PREAD;
-    public static final int IOCB_CMD_PWRITE = LinuxAioConstants.IOCB_CMD_PWRITE;
-    public static final int IOCB_CMD_FSYNC = LinuxAioConstants.IOCB_CMD_FSYNC;
-    public static final int IOCB_CMD_FDSYNC = LinuxAioConstants.IOCB_CMD_FDSYNC;
-    public static final int IOCB_CMD_POLL = LinuxAioConstants.IOCB_CMD_POLL;
-    public static final int IOCB_CMD_NOOP = LinuxAioConstants.IOCB_CMD_NOOP;
-    public static final int IOCB_CMD_PREADV = LinuxAioConstants.IOCB_CMD_PREADV;
-    public static final int IOCB_CMD_PWRITEV = LinuxAioConstants.IOCB_CMD_PWRITEV;
-    public static final int IOCB_FLAG_RESFD = LinuxAioConstants.IOCB_FLAG_RESFD;
 
     /**
      * One {@code struct iocb}. {@code buf} is aio_buf when strace printed it as a number (reads;

@@ -15,6 +15,7 @@ import org.aioemu.cli.replay.StraceValue.Num;
 import org.aioemu.cli.replay.StraceValue.Str;
 import org.aioemu.cli.replay.StraceValue.Struct;
 import org.aioemu.cli.replay.StraceValue.Sym;
+import org.aioemu.linux.LinuxAioConstants;
 
 /**
  * Turns one call's text into a {@link TraceCall}: which syscalls replay understands, and what
@@ -160,7 +161,7 @@ final class StraceDecoder {
         } else if (b instanceof Str s) {
             bufData = s.bytes();
         } else if (b != null) {
-            buf = opcode == AioStructs.IOCB_CMD_POLL ? flags(b, LinuxNames.POLL_EVENTS) : number(b);
+            buf = opcode == LinuxAioConstants.IOCB_CMD_POLL ? flags(b, LinuxNames.POLL_EVENTS) : number(b);
         }
         if (st.get("aio_nbytes") != null) nbytes = number(st.get("aio_nbytes"));
         long offset = optional(st, "aio_offset", LinuxNames.NUMBER, 0);
@@ -173,9 +174,9 @@ final class StraceDecoder {
     }
 
     private static boolean needsBuffer(int opcode) {
-        return opcode == AioStructs.IOCB_CMD_PREAD || opcode == AioStructs.IOCB_CMD_PWRITE
-                || opcode == AioStructs.IOCB_CMD_PREADV || opcode == AioStructs.IOCB_CMD_PWRITEV
-                || opcode == AioStructs.IOCB_CMD_POLL;
+        return opcode == LinuxAioConstants.IOCB_CMD_PREAD || opcode == LinuxAioConstants.IOCB_CMD_PWRITE
+                || opcode == LinuxAioConstants.IOCB_CMD_PREADV || opcode == LinuxAioConstants.IOCB_CMD_PWRITEV
+                || opcode == LinuxAioConstants.IOCB_CMD_POLL;
     }
 
     private TraceIovec iovec(StraceValue v) {

@@ -16,6 +16,7 @@ import org.aioemu.cli.replay.AioStructs.TraceIocb;
 import org.aioemu.cli.replay.AioStructs.TraceIoEvent;
 import org.aioemu.cli.replay.TracePlan.IocbId;
 import org.aioemu.cli.replay.TracePlan.PathPlan;
+import org.aioemu.linux.LinuxAioConstants;
 
 /**
  * Reads a whole trace once, without executing anything, to build its {@link TracePlan}: it
@@ -271,7 +272,7 @@ final class TracePlanner {
             boolean ok = i < accepted;
             // a refused iocb may name a bad fd on purpose: only accepted ones must have real fds
             Desc d = use(c, cb.fd(), !ok);
-            Desc efd = (cb.flags() & AioStructs.IOCB_FLAG_RESFD) != 0 && cb.resfd() != null ? use(c, cb.resfd(), !ok) : null;
+            Desc efd = (cb.flags() & LinuxAioConstants.IOCB_FLAG_RESFD) != 0 && cb.resfd() != null ? use(c, cb.resfd(), !ok) : null;
             if (!ok) continue;
             IocbId id = new IocbId(c.line(), i);
             if (efd != null) {

@@ -16,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.aioemu.core.bridge.BridgeTable;
+import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
+import org.aioemu.linux.LinuxAioConstants;
 import org.aioemu.linux.shim.LinuxShimEntry;
 
 /**
@@ -60,7 +62,7 @@ public final class AotTraining {
         Path file = Files.createTempFile("aioemu-aot", ".dat");
         try {
             Files.write(file, new byte[DIRECT_BATCH * 4096]);
-            int fd = HostIo.open(file.toString(), 2 /* O_RDWR */, 0);
+            int fd = HostIo.open(file.toString(), HostConstants.O_RDWR, 0);
             MemorySegment ctxp = arena.allocate(8, 8);
             MemorySegment buf = arena.allocate(4096, 4096);
             MemorySegment iocb = arena.allocate(Iocb.LAYOUT);
@@ -98,7 +100,7 @@ public final class AotTraining {
      */
     private static void trainDirect(Path file, MethodHandle setup, MethodHandle submit, MethodHandle getevents,
                                     MethodHandle destroy, Arena arena) throws Throwable {
-        int fd = HostIo.open(file.toString(), 0 /* O_RDONLY */ | 040000 /* O_DIRECT */, 0);
+        int fd = HostIo.open(file.toString(), HostConstants.O_RDONLY | HostConstants.O_DIRECT, 0);
         if (fd < 0) return;
         try {
             MemorySegment ctxp = arena.allocate(8, 8);
@@ -110,7 +112,7 @@ public final class AotTraining {
             MemorySegment events = arena.allocate(IoEvent.LAYOUT, DIRECT_BATCH);
             for (int i = 0; i < DIRECT_BATCH; i++) {
                 MemorySegment cb = iocbs.asSlice(i * Iocb.SIZE, Iocb.SIZE);
-                Iocb.aio_lio_opcode(cb, 0);                                   // PREAD
+                Iocb.aio_lio_opcode(cb, LinuxAioConstants.IOCB_CMD_PREAD);
                 Iocb.aio_fildes(cb, fd);
                 Iocb.aio_buf(cb, bufs.address() + i * 4096L);
                 Iocb.aio_nbytes(cb, 4096);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.aioemu.cli.replay.ReplayReport.Matching;
 import org.aioemu.core.CompletionPath;
+import org.aioemu.linux.LinuxAioConstants;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class ReplayEngineTest {
             for (long i = 0; i < n; i++) {
                 MemorySegment iocb = MemorySegment.ofAddress(events.get(ValueLayout.JAVA_LONG, i * 32 + 8)).reinterpret(64);
                 long res = events.get(ValueLayout.JAVA_LONG, i * 32 + 16);
-                if (iocb.get(ValueLayout.JAVA_SHORT, 16) == AioStructs.IOCB_CMD_PREAD && res > 0) {
+                if (iocb.get(ValueLayout.JAVA_SHORT, 16) == LinuxAioConstants.IOCB_CMD_PREAD && res > 0) {
                     MemorySegment buf = MemorySegment.ofAddress(iocb.get(ValueLayout.JAVA_LONG, 24)).reinterpret(res);
                     buf.set(ValueLayout.JAVA_BYTE, 0, (byte) ~buf.get(ValueLayout.JAVA_BYTE, 0));
                 }

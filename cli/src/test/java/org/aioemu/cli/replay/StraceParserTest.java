@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.aioemu.cli.replay.AioStructs.TraceIoEvent;
 import org.aioemu.cli.replay.AioStructs.TraceIocb;
+import org.aioemu.linux.LinuxAioConstants;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +65,7 @@ class StraceParserTest {
         assertEquals(new CallArgs.IoSetup(32, 0x7f932265e000L), setup.args());
 
         TraceIocb poll = ((CallArgs.IoSubmit) call(calls, 14).args()).iocbs().getFirst();
-        assertEquals(new TraceIocb(0x1e61, 0, 0, AioStructs.IOCB_CMD_POLL, 0, new FdRef(6, "pipe:[484430]"), 1L, null, null,
+        assertEquals(new TraceIocb(0x1e61, 0, 0, LinuxAioConstants.IOCB_CMD_POLL, 0, new FdRef(6, "pipe:[484430]"), 1L, null, null,
                 0, 0, 0, null, null), poll);
 
         CallArgs.IoSubmit batch = (CallArgs.IoSubmit) call(calls, 15).args();
@@ -74,10 +75,10 @@ class StraceParserTest {
         assertEquals(new FdRef(4, "/srv/aioemu-trace/small.dat"), first.fd());
         assertEquals(0x562ff9c13000L, first.buf());
         assertEquals(200704, first.offset());
-        assertEquals(AioStructs.IOCB_FLAG_RESFD, first.flags());
+        assertEquals(LinuxAioConstants.IOCB_FLAG_RESFD, first.flags());
         assertEquals(new FdRef(5, "anon_inode:[eventfd]"), first.resfd());
         TraceIocb writev = batch.iocbs().get(2);
-        assertEquals(AioStructs.IOCB_CMD_PWRITEV, writev.opcode());
+        assertEquals(LinuxAioConstants.IOCB_CMD_PWRITEV, writev.opcode());
         assertEquals(2, writev.iov().size());
         assertEquals(2, writev.nbytes(), "a vectored iocb's aio_nbytes is its iovec count");
         assertTrue(writev.iov().getFirst().data().truncated());
@@ -114,7 +115,7 @@ class StraceParserTest {
             if (!(c.args() instanceof CallArgs.IoSubmit s)) continue;
             for (TraceIocb cb : s.iocbs()) {
                 assertEquals(0, cb.data());
-                if (cb.opcode() == AioStructs.IOCB_CMD_PWRITE) {
+                if (cb.opcode() == LinuxAioConstants.IOCB_CMD_PWRITE) {
                     assertNull(cb.buf());
                     assertEquals(32, cb.bufData().length());
                     assertTrue(cb.bufData().truncated());
@@ -160,7 +161,7 @@ class StraceParserTest {
 
     private static TraceIocb normalize(TraceIocb cb) {
         return new TraceIocb(cb.data(), cb.key(), cb.rwFlags(), cb.opcode(), cb.reqprio(), fd(cb.fd()),
-                cb.buf() == null || cb.opcode() == AioStructs.IOCB_CMD_POLL ? cb.buf() : Long.valueOf(0), cb.bufData(), cb.iov(), cb.nbytes(),
+                cb.buf() == null || cb.opcode() == LinuxAioConstants.IOCB_CMD_POLL ? cb.buf() : Long.valueOf(0), cb.bufData(), cb.iov(), cb.nbytes(),
                 cb.offset(), cb.flags(), cb.resfd() == null ? null : fd(cb.resfd()), cb.address());
     }
 

@@ -11,7 +11,6 @@ import java.lang.invoke.VarHandle;
 import org.aioemu.linux.AioRingHeader;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
-import org.aioemu.linux.LinuxAioConstants;
 import org.aioemu.linux.LinuxTimespec;
 
 /**
@@ -62,30 +61,6 @@ public final class KernelLinuxAioLayouts {
     /* struct __aio_sigset { const sigset_t *sigmask; size_t sigsetsize; };  // 16 */
     public static final StructLayout AIO_SIGSET = MemoryLayout.structLayout(
             JAVA_LONG.withName("sigmask"), JAVA_LONG.withName("sigsetsize"));
-
-    // <linux/aio_abi.h>
-    public static final int IOCB_CMD_PREAD = LinuxAioConstants.IOCB_CMD_PREAD;
-    public static final int IOCB_CMD_PWRITE = LinuxAioConstants.IOCB_CMD_PWRITE;
-    public static final int IOCB_CMD_FSYNC = LinuxAioConstants.IOCB_CMD_FSYNC;
-    public static final int IOCB_CMD_FDSYNC = LinuxAioConstants.IOCB_CMD_FDSYNC;
-    public static final int IOCB_CMD_POLL = LinuxAioConstants.IOCB_CMD_POLL;
-    public static final int IOCB_CMD_NOOP = LinuxAioConstants.IOCB_CMD_NOOP;
-    public static final int IOCB_CMD_PREADV = LinuxAioConstants.IOCB_CMD_PREADV;
-    public static final int IOCB_CMD_PWRITEV = LinuxAioConstants.IOCB_CMD_PWRITEV;
-    public static final int IOCB_FLAG_RESFD = LinuxAioConstants.IOCB_FLAG_RESFD;
-    public static final int IOCB_FLAG_IOPRIO = LinuxAioConstants.IOCB_FLAG_IOPRIO;
-    public static final int AIO_RING_MAGIC = LinuxAioConstants.AIO_RING_MAGIC;
-
-    // <linux/fs.h>
-    public static final int RWF_HIPRI = 0x1;
-    public static final int RWF_DSYNC = 0x2;
-    public static final int RWF_SYNC = 0x4;
-    public static final int RWF_NOWAIT = LinuxAioConstants.RWF_NOWAIT;
-    public static final int RWF_APPEND = LinuxAioConstants.RWF_APPEND;
-    public static final int RWF_NOAPPEND = LinuxAioConstants.RWF_NOAPPEND;
-    public static final int RWF_ATOMIC = LinuxAioConstants.RWF_ATOMIC;
-    public static final int RWF_DONTCACHE = LinuxAioConstants.RWF_DONTCACHE;
-    public static final int RWF_NOSIGNAL = 0x100;
 
     /** A user address the kernel's access_ok refuses (kernel text on x86_64). */
     public static final long KERNEL_ADDRESS = 0xffffffff81000000L;

@@ -3,6 +3,7 @@ package org.aioemu.conformance.linux.differential;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
+import static org.aioemu.linux.LinuxAioConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import org.aioemu.conformance.linux.KernelLinuxAioLayouts;

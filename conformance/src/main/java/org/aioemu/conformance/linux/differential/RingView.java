@@ -3,6 +3,7 @@ package org.aioemu.conformance.linux.differential;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
+import static org.aioemu.linux.LinuxAioConstants.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

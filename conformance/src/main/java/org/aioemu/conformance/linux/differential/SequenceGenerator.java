@@ -1,6 +1,7 @@
 package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
+import static org.aioemu.linux.LinuxAioConstants.*;
 import static org.aioemu.core.host.HostConstants.POLLERR;
 import static org.aioemu.core.host.HostConstants.POLLHUP;
 import static org.aioemu.core.host.HostConstants.POLLIN;

@@ -1,6 +1,7 @@
 package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
+import static org.aioemu.linux.LinuxAioConstants.*;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

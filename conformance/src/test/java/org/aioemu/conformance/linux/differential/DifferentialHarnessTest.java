@@ -1,9 +1,9 @@
 package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.EVENT_RES;
-import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.IOCB_CMD_FDSYNC;
-import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.IOCB_CMD_FSYNC;
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.IO_EVENT;
+import static org.aioemu.linux.LinuxAioConstants.IOCB_CMD_FDSYNC;
+import static org.aioemu.linux.LinuxAioConstants.IOCB_CMD_FSYNC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,6 +1,7 @@
 package org.aioemu.conformance.linux.differential;
 
 import static org.aioemu.conformance.linux.KernelLinuxAioLayouts.*;
+import static org.aioemu.linux.LinuxAioConstants.*;
 import static org.aioemu.core.host.HostConstants.EFD_NONBLOCK;
 import static org.aioemu.core.host.HostConstants.MAP_ANONYMOUS;
 import static org.aioemu.core.host.HostConstants.MAP_PRIVATE;
