@@ -188,13 +188,12 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
         long deadline = deadline(timeout);
         if (deadline == FAULT) return -LinuxErrno.EFAULT;
         if (usig != 0) {                                                                // LNX-66
-            MemorySegment sig = Arena.ofAuto().allocate(16, 8);
-            if (ForeignMemory.copyIn(usig, sig, 16) < 0) return -LinuxErrno.EFAULT;
-            long sigmask = sig.get(ValueLayout.JAVA_LONG, 0);
-            long sigsetsize = sig.get(ValueLayout.JAVA_LONG, 8);
+            MemorySegment sig = Arena.ofAuto().allocate(LinuxAioSigset.LAYOUT);
+            if (ForeignMemory.copyIn(usig, sig, LinuxAioSigset.SIZE) < 0) return -LinuxErrno.EFAULT;
+            long sigmask = LinuxAioSigset.sigmask(sig);
             if (sigmask != 0) {
-                if (sigsetsize != 8) return -LinuxErrno.EINVAL;
-                if (ForeignMemory.copyIn(sigmask, sig, 8) < 0) return -LinuxErrno.EFAULT;
+                if (LinuxAioSigset.sigsetsize(sig) != LinuxAioSigset.KERNEL_SIGSET_SIZE) return -LinuxErrno.EINVAL;
+                if (ForeignMemory.copyIn(sigmask, sig, LinuxAioSigset.KERNEL_SIGSET_SIZE) < 0) return -LinuxErrno.EFAULT;   // only checked here: the shim applies the mask
             }
         }
         return getevents(ctxId, minNr, nr, events, deadline);
@@ -216,9 +215,9 @@ public final class LinuxAioProcess implements LinuxAioSyscalls, AutoCloseable {
     private static long deadline(long timeout) {
         if (timeout == 0) return Long.MAX_VALUE;
         MemorySegment ts = Scratch.get().timespec;
-        if (ForeignMemory.copyIn(timeout, ts, 16) < 0) return FAULT;
-        long sec = ts.get(ValueLayout.JAVA_LONG, 0);
-        long nsec = ts.get(ValueLayout.JAVA_LONG, 8);
+        if (ForeignMemory.copyIn(timeout, ts, LinuxTimespec.SIZE) < 0) return FAULT;
+        long sec = LinuxTimespec.tv_sec(ts);
+        long nsec = LinuxTimespec.tv_nsec(ts);
         long total;
         try {
             total = Math.addExact(Math.multiplyExact(sec, 1_000_000_000L), nsec);

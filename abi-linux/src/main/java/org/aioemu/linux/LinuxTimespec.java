@@ -27,9 +27,16 @@ public final class LinuxTimespec {
     private static final VarHandle SEC = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("tv_sec"));
     private static final VarHandle NSEC = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("tv_nsec"));
 
+    public static long tv_sec(MemorySegment ts) { return (long) SEC.get(ts, 0L); }
+    public static long tv_nsec(MemorySegment ts) { return (long) NSEC.get(ts, 0L); }
+
+    public static void set(MemorySegment ts, long sec, long nsec) {
+        SEC.set(ts, 0L, sec);
+        NSEC.set(ts, 0L, nsec);
+    }
+
     /** Writes a non-negative duration in nanoseconds as seconds and nanoseconds. */
     public static void set(MemorySegment ts, long nanos) {
-        SEC.set(ts, 0L, nanos / 1_000_000_000L);
-        NSEC.set(ts, 0L, nanos % 1_000_000_000L);
+        set(ts, nanos / 1_000_000_000L, nanos % 1_000_000_000L);
     }
 }

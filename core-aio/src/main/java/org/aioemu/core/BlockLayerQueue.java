@@ -16,6 +16,7 @@ import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
 import org.aioemu.core.host.HostIocb;
 import org.aioemu.core.host.HostLinuxAio;
+import org.aioemu.core.host.HostTimespec;
 
 /**
  * O_DIRECT reads and writes handed to the host's block layer at submit, through one host AIO
@@ -126,8 +127,7 @@ final class BlockLayerQueue implements AutoCloseable {
             if (!nothingYet.getAsBoolean()) return true;
             if (!c.onlyAtDevice() || !reaping.compareAndSet(false, true)) return false;
             try {
-                timeout.set(JAVA_LONG, 0, maxNanos / 1_000_000_000L);
-                timeout.set(JAVA_LONG, 8, maxNanos % 1_000_000_000L);
+                HostTimespec.set(timeout, maxNanos);
                 reapHolding(1, timeout.address());
             } finally {
                 letGo();
@@ -227,7 +227,7 @@ final class BlockLayerQueue implements AutoCloseable {
         iocbs = arena.allocate(HostIocb.LAYOUT, DEPTH);
         iocbPtrs = arena.allocate(JAVA_LONG, DEPTH);
         events = arena.allocate(HostIocb.EVENT_LAYOUT, BATCH);
-        timeout = arena.allocate(16, 8);
+        timeout = arena.allocate(HostTimespec.LAYOUT);
         noWait = arena.allocate(16, 8);
         for (int i = 0; i < DEPTH; i++) iocbPtrs.setAtIndex(JAVA_LONG, i, iocbs.address() + i * HostIocb.LAYOUT.byteSize());
         long context = ctxp.get(JAVA_LONG, 0);

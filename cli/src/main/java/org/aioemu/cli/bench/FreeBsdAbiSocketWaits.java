@@ -55,8 +55,7 @@ final class FreeBsdAbiSocketWaits {
 
         @Override
         public int reap(int[] tags, long[] results, Duration timeout) {
-            ts.set(JAVA_LONG, 0, timeout.toNanos() / 1_000_000_000L);
-            ts.set(JAVA_LONG, 8, timeout.toNanos() % 1_000_000_000L);
+            FreeBsdTimespec.set(ts, timeout.toNanos() / 1_000_000_000L, timeout.toNanos() % 1_000_000_000L);
             long r = process.aio_waitcomplete(done.address(), ts.address());
             long at = done.get(JAVA_LONG, 0);
             if (at == 0) {

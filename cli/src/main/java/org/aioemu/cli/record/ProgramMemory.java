@@ -19,6 +19,7 @@ import org.aioemu.core.host.IoVec;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
 import org.aioemu.linux.LinuxAioConstants;
+import org.aioemu.linux.LinuxTimespec;
 
 /**
  * Decodes the traced program's AIO structs from its memory into the trace model, the way strace
@@ -39,9 +40,9 @@ final class ProgramMemory {
 
     static TraceTimespec timespec(long addr) {
         if (addr == 0) return null;
-        MemorySegment s = Arena.ofAuto().allocate(16, 8);
-        if (ForeignMemory.copyIn(addr, s, 16) != 0) return null;
-        return new TraceTimespec(s.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0), s.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8));
+        MemorySegment s = Arena.ofAuto().allocate(LinuxTimespec.LAYOUT);
+        if (ForeignMemory.copyIn(addr, s, LinuxTimespec.SIZE) != 0) return null;
+        return new TraceTimespec(LinuxTimespec.tv_sec(s), LinuxTimespec.tv_nsec(s));
     }
 
     /** The iocbs an io_submit names, up to the first unreadable one. */

@@ -42,6 +42,7 @@ import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
 import org.aioemu.linux.LinuxAioSyscalls;
 import org.aioemu.linux.LinuxErrno;
+import org.aioemu.linux.LinuxTimespec;
 
 /**
  * Cross-ABI replay: a Linux program's AIO calls carried out in the emulated FreeBSD ABI, as a
@@ -314,9 +315,9 @@ final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation, AutoCloseab
         if (ctx == null || minNr < 0 || minNr > nr) return -LinuxErrno.EINVAL;
         long deadline = FOREVER;
         if (timeout != 0) {
-            MemorySegment ts = scratch.asSlice(16, 16);
-            if (ForeignMemory.copyIn(timeout, ts, 16) < 0) return -LinuxErrno.EFAULT;
-            long sec = ts.get(JAVA_LONG, 0), nsec = ts.get(JAVA_LONG, 8);
+            MemorySegment ts = scratch.asSlice(16, LinuxTimespec.SIZE);
+            if (ForeignMemory.copyIn(timeout, ts, LinuxTimespec.SIZE) < 0) return -LinuxErrno.EFAULT;
+            long sec = LinuxTimespec.tv_sec(ts), nsec = LinuxTimespec.tv_nsec(ts);
             if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) return -LinuxErrno.EINVAL;
             deadline = System.nanoTime() + Math.min(sec, 1L << 30) * 1_000_000_000L + nsec;
         }
@@ -356,8 +357,7 @@ final class LinuxOnFreeBsd implements LinuxAioSyscalls, Translation, AutoCloseab
         MemorySegment ts = scratch.asSlice(80, FreeBsdTimespec.SIZE);
         long timeout = 0;
         if (waitNanos != FOREVER) {
-            ts.set(JAVA_LONG, 0, waitNanos / 1_000_000_000L);
-            ts.set(JAVA_LONG, 8, waitNanos % 1_000_000_000L);
+            FreeBsdTimespec.set(ts, waitNanos / 1_000_000_000L, waitNanos % 1_000_000_000L);
             timeout = ts.address();
         }
         count("aio_waitcomplete");

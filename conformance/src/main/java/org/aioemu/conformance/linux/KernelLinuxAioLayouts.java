@@ -1,9 +1,7 @@
 package org.aioemu.conformance.linux;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
@@ -11,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import org.aioemu.linux.AioRingHeader;
 import org.aioemu.linux.IoEvent;
 import org.aioemu.linux.Iocb;
+import org.aioemu.linux.LinuxAioSigset;
 import org.aioemu.linux.LinuxTimespec;
 
 /**
@@ -58,9 +57,7 @@ public final class KernelLinuxAioLayouts {
 
     public static final StructLayout TIMESPEC = LinuxTimespec.LAYOUT;
 
-    /* struct __aio_sigset { const sigset_t *sigmask; size_t sigsetsize; };  // 16 */
-    public static final StructLayout AIO_SIGSET = MemoryLayout.structLayout(
-            JAVA_LONG.withName("sigmask"), JAVA_LONG.withName("sigsetsize"));
+    public static final StructLayout AIO_SIGSET = LinuxAioSigset.LAYOUT;
 
     /** A user address the kernel's access_ok refuses (kernel text on x86_64). */
     public static final long KERNEL_ADDRESS = 0xffffffff81000000L;

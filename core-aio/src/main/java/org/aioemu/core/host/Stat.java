@@ -12,12 +12,7 @@ import java.lang.invoke.VarHandle;
 
 /** The host {@code struct stat} filled by {@link HostIo#fstat} (x86_64 glibc; other ABIs differ). */
 public final class Stat {
-    /*
-     * struct timespec { time_t tv_sec; long tv_nsec; };   // 16
-     */
-    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"),
-            JAVA_LONG.withName("tv_nsec"));
+    private static final StructLayout TIMESPEC = HostTimespec.LAYOUT;
 
     /*
      * struct stat {

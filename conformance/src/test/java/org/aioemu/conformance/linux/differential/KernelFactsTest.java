@@ -27,6 +27,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import jnr.constants.platform.linux.Errno;
+import org.aioemu.linux.LinuxAioSigset;
+import org.aioemu.linux.LinuxTimespec;
 import org.aioemu.linux.kernel.HostKernelAio;
 import org.aioemu.core.host.HostIo;
 import org.junit.jupiter.api.AfterEach;
@@ -105,8 +107,7 @@ class KernelFactsTest {
 
     private MemorySegment timespec(long sec, long nsec) {
         MemorySegment ts = arena.allocate(TIMESPEC);
-        ts.set(ValueLayout.JAVA_LONG, 0, sec);
-        ts.set(ValueLayout.JAVA_LONG, 8, nsec);
+        LinuxTimespec.set(ts, sec, nsec);
         return ts;
     }
 
@@ -468,14 +469,12 @@ class KernelFactsTest {
         MemorySegment mask = arena.allocate(8);
         MemorySegment usig = arena.allocate(AIO_SIGSET);
         long ts = timespec(0, 0).address();
-        usig.set(ValueLayout.JAVA_LONG, 0, mask.address());
-        usig.set(ValueLayout.JAVA_LONG, 8, 16);
+        LinuxAioSigset.set(usig, mask.address(), 16);
         assertEquals(EINVAL, aio.ioPgetevents(ctx, 0, 1, 0, ts, usig.address()));
         assertEquals(EFAULT, aio.ioPgetevents(ctx, 0, 1, 0, ts, unmapped));
-        usig.set(ValueLayout.JAVA_LONG, 0, unmapped);
-        usig.set(ValueLayout.JAVA_LONG, 8, 8);
+        LinuxAioSigset.set(usig, unmapped, 8);
         assertEquals(EFAULT, aio.ioPgetevents(ctx, 0, 1, 0, ts, usig.address()));
-        usig.set(ValueLayout.JAVA_LONG, 0, mask.address());
+        LinuxAioSigset.set(usig, mask.address(), 8);
         assertEquals(0, aio.ioPgetevents(ctx, 0, 1, arena.allocate(IO_EVENT).address(), ts, usig.address()));
     }
 
