@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -149,6 +150,24 @@ EXPORT int aioemu_interrupting(void) {
 }
 
 EXPORT int aioemu_interrupt_restarts(void) { return interrupt_restarts; }
+
+static __thread sigset_t signalfd_mask;   /* what the thread's wait signalfd counts */
+
+EXPORT int aioemu_wait_signalfd(int fd) {
+    if (!in_call) return -EINVAL;
+    if (fd < 0) {
+        signalfd_mask = *the_call_mask();
+        for (int sig = 1; sig < _NSIG; sig++)
+            if (sigismember(&wait_mask, sig)) sigdelset(&signalfd_mask, sig);
+    } else {
+        sigset_t pending;
+        if (sigpending(&pending) != 0) return -errno;
+        for (int sig = 1; sig < _NSIG; sig++)
+            if (sigismember(&pending, sig)) sigdelset(&signalfd_mask, sig);
+    }
+    int r = signalfd(fd, &signalfd_mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    return r < 0 ? -errno : r;
+}
 
 static __thread sigset_t before_thread_start;
 static __thread int thread_start_depth;
@@ -362,6 +381,7 @@ static void start_locked(const char *install_class, int fresh_namespace) {
     the_table->on_exit = NULL;
     the_table->interrupting = aioemu_interrupting;
     the_table->thread_start_mask = aioemu_thread_start_mask;
+    the_table->wait_signalfd = aioemu_wait_signalfd;
 
     struct start_args a = {.install_class = install_class, .fresh_namespace = fresh_namespace};
     pthread_attr_t attr;

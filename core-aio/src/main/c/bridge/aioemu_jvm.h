@@ -53,6 +53,7 @@ struct aioemu_bridge {
     void (*on_exit)(int32_t status);                       /* 24 Java: apply the process's exit policy; status -1 if unknown */
     int (*interrupting)(void);                             /* 32 C: aioemu_interrupting, for the Java sleeps */
     void (*thread_start_mask)(int starting);               /* 40 C: aioemu_thread_start_mask, around a Java thread start */
+    int (*wait_signalfd)(int fd);                          /* 48 C: aioemu_wait_signalfd, for the Java sleeps */
 };
 
 /*
@@ -76,9 +77,10 @@ long aioemu_safe_copy(void *dst, const void *src, size_t n);
  * Signals during a call that may sleep. A host signal cannot wake a thread asleep in the JVM (a
  * Java park or condition wait resumes after the handler), so such a call runs with every
  * asynchronous signal blocked on the calling thread (the call mask: all but SIGSEGV, SIGBUS,
- * SIGFPE, SIGILL, SIGTRAP, SIGSYS and the JVM's _JAVA_SR_SIGNUM), the Java sleep asks
- * table->interrupting() (= aioemu_interrupting) every 10 ms (org.aioemu.core.bridge.HostSignals),
- * and the call ends with the ABI's EINTR; the handler runs when the mask is restored, before the
+ * SIGFPE, SIGILL, SIGTRAP, SIGSYS and the JVM's _JAVA_SR_SIGNUM), the Java sleep polls a
+ * signalfd (table->wait_signalfd) beside its wake-up eventfd and asks table->interrupting()
+ * (= aioemu_interrupting) when it turns readable, and at least every second
+ * (org.aioemu.core.bridge.HostSignalSleep), and the call ends with the ABI's EINTR; the handler runs when the mask is restored, before the
  * call returns to the program. The JVM's threads are started with the call mask too (so are the
  * threads they start), so a program's signal is never taken by a JVM thread.
  *
@@ -104,6 +106,14 @@ void aioemu_signals_restore(const sigset_t *old, int deliver_under_wait_mask);
    (the thread's or the process's) that the wait mask lets through and that would do something
    (a handler, or a default action that ends the process), or 0. */
 int aioemu_interrupting(void);
+
+/* Inside aioemu_signals_block only (else -EINVAL): with fd < 0, a new signalfd (non-blocking,
+   close-on-exec) readable while a signal of the call mask that the wait mask lets through is
+   pending for this thread or the process; with fd >= 0, narrows that one: the signals pending
+   now stop counting (the caller asks after aioemu_interrupting found that none of them would do
+   anything, so that a pending ignored signal does not wake the sleep over and over). The fd, or
+   -errno. */
+int aioemu_wait_signalfd(int fd);
 
 /* 1 if the signal aioemu_interrupting last reported on this thread has a handler with SA_RESTART. */
 int aioemu_interrupt_restarts(void);

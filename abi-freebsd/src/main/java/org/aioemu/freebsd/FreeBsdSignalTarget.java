@@ -1,5 +1,7 @@
 package org.aioemu.freebsd;
 
+import org.aioemu.core.bridge.HostSignalSleep;
+
 /**
  * Where a process's AIO signals go (aio_sendsig's ksiginfo, and the SIGPIPE of a broken socket
  * write): the emulated signals of {@link FreeBsdSignals} (the Java conformance suite's processes),
@@ -31,5 +33,13 @@ public interface FreeBsdSignalTarget {
     /** FreeBSD's EINTR if a signal pending for the calling thread ends its interruptible sleep, else 0. */
     default int interruption() {
         return 0;
+    }
+
+    /**
+     * For host signals: a sleep of the calling thread that such a signal ends at once (closed by
+     * the caller), or null to sleep as usual, asking every {@link #interruptPollNanos()}.
+     */
+    default HostSignalSleep openSleep() {
+        return null;
     }
 }

@@ -2,6 +2,8 @@ package org.aioemu.freebsd;
 
 import java.util.concurrent.locks.LockSupport;
 
+import org.aioemu.core.bridge.HostSignalSleep;
+
 /**
  * A thread asleep inside an emulated call. It is woken by a wakeup on its channel, by its timeout,
  * or, if the sleep catches signals, by a signal given to it ({@link FreeBsdSignals} picks a
@@ -13,20 +15,27 @@ final class FreeBsdSleeper {
     final int lwpid;
     private volatile boolean woken;
     private volatile FreeBsdSignals.Delivery signal;
+    private final HostSignalSleep hostSleep;   // the thread sleeps there instead of parking (host signals)
 
-    FreeBsdSleeper(int lwpid) {
+    FreeBsdSleeper(int lwpid, HostSignalSleep hostSleep) {
         this.lwpid = lwpid;
+        this.hostSleep = hostSleep;
     }
 
     void wake() {
         woken = true;
-        LockSupport.unpark(thread);
+        unpark();
     }
 
     /** Gives this sleeper a signal to take; called once, by {@link FreeBsdSignals} under its lock. */
     void interrupt(FreeBsdSignals.Delivery d) {
         signal = d;
-        LockSupport.unpark(thread);
+        unpark();
+    }
+
+    private void unpark() {
+        if (hostSleep != null) hostSleep.wake();
+        else LockSupport.unpark(thread);
     }
 
     boolean woken() {

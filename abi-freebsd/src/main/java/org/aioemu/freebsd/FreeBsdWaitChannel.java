@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.aioemu.core.bridge.HostSignalSleep;
+
 /**
  * A sleep address and the kernel's msleep()/wakeup() on it. FreeBSD's AIO has one per process
  * ({@code &p->p_aioinfo}): aio_suspend, aio_waitcomplete and lio_listio(LIO_WAIT) all sleep there
@@ -28,8 +30,9 @@ final class FreeBsdWaitChannel {
      * signal was given to this thread. A pending signal ends the sleep before it starts.
      */
     int msleep(ReentrantLock lock, FreeBsdSignals signals, long timeoutNanos) {
-        FreeBsdSleeper s = new FreeBsdSleeper(signals == null ? 0 : signals.owner().currentLwpid());
         FreeBsdSignalTarget target = signals == null ? null : signals.owner().signalTarget();
+        HostSignalSleep hostSleep = target == null ? null : target.openSleep();   // a host signal ends it at once
+        FreeBsdSleeper s = new FreeBsdSleeper(signals == null ? 0 : signals.owner().currentLwpid(), hostSleep);
         long poll = target == null ? 0 : target.interruptPollNanos();
         sleepers.add(s);
         if (signals != null) signals.sleeping(s);
@@ -48,13 +51,15 @@ final class FreeBsdWaitChannel {
                 if (poll > 0 && (hostSignal = target.interruption()) != 0) break;
                 long left = end - System.nanoTime();
                 if (left <= 0) break;
-                if (poll > 0) LockSupport.parkNanos(this, Math.min(left, poll));
+                if (hostSleep != null) hostSleep.sleep(left);
+                else if (poll > 0) LockSupport.parkNanos(this, Math.min(left, poll));
                 else if (end == Long.MAX_VALUE) LockSupport.park(this);
                 else LockSupport.parkNanos(this, left);
             }
         } finally {
             sleepers.remove(s);
             if (signals != null) signals.awake(s);
+            if (hostSleep != null) hostSleep.close();
             lock.lock();
         }
         if (hostSignal != 0 && !s.woken()) return hostSignal;

@@ -13,6 +13,7 @@ import org.aioemu.core.AioContext;
 import org.aioemu.core.AioError;
 import org.aioemu.core.CompletionSink;
 import org.aioemu.core.Request;
+import org.aioemu.core.bridge.HostSignalSleep;
 import org.aioemu.core.bridge.HostSignals;
 import org.aioemu.core.host.HostIo;
 
@@ -39,6 +40,7 @@ final class LinuxAioContext implements CompletionSink {
     private final Map<Long, ArrayDeque<Request>> pendingPolls = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
+    private final List<HostSignalSleep> sleepers = new ArrayList<>();   // guarded by lock: program threads asleep in the host
     private volatile int waiters;
 
     LinuxAioContext(int id, LinuxRing ring, long requested, int capacity) {
@@ -117,6 +119,7 @@ final class LinuxAioContext implements CompletionSink {
         lock.lock();
         try {
             arrived.signalAll();
+            for (HostSignalSleep s : sleepers) s.wake();
         } finally {
             lock.unlock();
         }
@@ -136,53 +139,95 @@ final class LinuxAioContext implements CompletionSink {
      * collected, the deadline passes, the context dies (EINVAL if nothing was collected) or a
      * signal comes (EINTR if nothing was collected, LNX-64): the thread is interrupted (the
      * emulated signal), or, with {@code host}, a real signal is pending that the wait's mask lets
-     * through (asked before each park and every {@link HostSignals#POLL_NANOS} while parked).
+     * through (asked before each sleep; the sleep itself ends when one arrives, see
+     * {@link HostSignalSleep}; a sleep at the device asks every {@link HostSignals#POLL_NANOS}).
      *
      * @param deadline System.nanoTime() deadline, or Long.MAX_VALUE for none
      * @param host     the program's real signals (the shim blocked them for this wait), or null
      */
     long getevents(long minNr, long nr, long events, long deadline, long spinNanos, HostSignals host) {
-        List<Request> reaped = new ArrayList<>();
-        long n = 0;
-        long spinUntil = System.nanoTime() + spinNanos;
-        for (;;) {
-            if (n < nr) {
-                int k = ring.reap(events + n * IoEvent.SIZE, (int) Math.min(nr - n, Integer.MAX_VALUE), reaped);
-                for (Request r : reaped) core.release(r);
-                reaped.clear();
-                if (k < 0) return n > 0 ? n : k;
-                n += k;
-            }
-            if (n >= minNr) return n;
-            if (isDead()) return n > 0 ? n : -LinuxErrno.EINVAL;
-            if (Thread.interrupted()) return n > 0 ? n : -LinuxErrno.EINTR;
-            long now = System.nanoTime();
-            if (deadline != Long.MAX_VALUE && now - deadline >= 0) return n;
-            if (core.onlyAtDevice()) {   // O_DIRECT only: no use spinning; sleep where the device's completion wakes this thread
+        HostSignalSleep sleep = null;   // made at the call's first sleep when the program's signals must end it
+        try {
+            List<Request> reaped = new ArrayList<>();
+            long n = 0;
+            long spinUntil = System.nanoTime() + spinNanos;
+            for (;;) {
+                if (n < nr) {
+                    int k = ring.reap(events + n * IoEvent.SIZE, (int) Math.min(nr - n, Integer.MAX_VALUE), reaped);
+                    for (Request r : reaped) core.release(r);
+                    reaped.clear();
+                    if (k < 0) return n > 0 ? n : k;
+                    n += k;
+                }
+                if (n >= minNr) return n;
+                if (isDead()) return n > 0 ? n : -LinuxErrno.EINVAL;
+                if (Thread.interrupted()) return n > 0 ? n : -LinuxErrno.EINTR;
+                long now = System.nanoTime();
+                if (deadline != Long.MAX_VALUE && now - deadline >= 0) return n;
+                if (core.onlyAtDevice()) {   // O_DIRECT only: no use spinning; sleep where the device's completion wakes this thread
+                    if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
+                    long left = deadline == Long.MAX_VALUE ? HostSignals.POLL_NANOS : Math.min(deadline - now, HostSignals.POLL_NANOS);
+                    if (core.awaitDevice(left, () -> ring.available() == 0)) continue;
+                }
+                if (now - spinUntil < 0 && (deadline == Long.MAX_VALUE || deadline - spinUntil > 0)) {
+                    Thread.onSpinWait();
+                    continue;
+                }
                 if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
-                long left = deadline == Long.MAX_VALUE ? HostSignals.POLL_NANOS : Math.min(deadline - now, HostSignals.POLL_NANOS);
-                if (core.awaitDevice(left, () -> ring.available() == 0)) continue;
+                long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
+                if (host != null && sleep == null) sleep = HostSignalSleep.open(host);
+                if (sleep != null) {
+                    sleepOnHost(sleep, wait);
+                } else if (!sleepHere(host == null ? wait : Math.min(wait, HostSignals.POLL_NANOS))) {
+                    return n > 0 ? n : -LinuxErrno.EINTR;
+                }
             }
-            if (now - spinUntil < 0 && (deadline == Long.MAX_VALUE || deadline - spinUntil > 0)) {
-                Thread.onSpinWait();
-                continue;
+        } finally {
+            if (sleep != null) sleep.close();
+        }
+    }
+
+    /** A park until a completion or the context's death wakes it; false if the thread was interrupted. */
+    private boolean sleepHere(long wait) {
+        lock.lock();
+        try {
+            waiters++;
+            try {
+                if (ring.available() == 0 && !isDead()) {
+                    if (wait == Long.MAX_VALUE) arrived.await();
+                    else arrived.awaitNanos(wait);
+                }
+            } finally {
+                waiters--;
             }
-            if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A sleep in the host that a completion, the context's death or a program signal ends. The
+     * sleeper is listed (and counted in {@code waiters}) before the last look at the ring, so a
+     * completion after that look finds it and wakes it.
+     */
+    private void sleepOnHost(HostSignalSleep sleep, long wait) {
+        lock.lock();
+        try {
+            waiters++;
+            sleepers.add(sleep);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (ring.available() == 0 && !isDead()) sleep.sleep(wait);
+        } finally {
             lock.lock();
             try {
-                waiters++;
-                try {
-                    if (ring.available() == 0 && !isDead()) {
-                        long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
-                        if (host != null) wait = Math.min(wait, HostSignals.POLL_NANOS);
-                        if (wait == Long.MAX_VALUE) arrived.await();
-                        else arrived.awaitNanos(wait);
-                    }
-                } finally {
-                    waiters--;
-                }
-            } catch (InterruptedException e) {
-                return n > 0 ? n : -LinuxErrno.EINTR;
+                sleepers.remove(sleep);
+                waiters--;
             } finally {
                 lock.unlock();
             }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.aioemu.core.bridge.HostSignalSleep;
 import org.aioemu.core.bridge.HostSignals;
 import org.aioemu.freebsd.FreeBsdAioConstants;
 import org.aioemu.freebsd.FreeBsdErrno;
@@ -16,10 +17,10 @@ import org.aioemu.freebsd.FreeBsdSignalTarget;
  * si_code SI_ASYNCIO and si_value = sigev_value, one per job (its token), taken back from the
  * pending queue if the job is reaped before it was delivered. The numbers are the host's: the
  * program took SIGUSR1 or SIGRTMIN from glibc's &lt;signal.h&gt;. The C side sends and withdraws;
- * this class keeps which token was sent as what. A host signal cannot wake a thread asleep in an
- * emulated call (it is blocked there, see libaioemu_freebsd.c), so the sleep asks every 10 ms
- * whether one is pending that the program's mask lets through ({@link HostSignals}, shared with
- * the Linux shim): FreeBSD's EINTR.
+ * this class keeps which token was sent as what. A host signal is blocked while a thread sleeps
+ * in an emulated call (see libaioemu_freebsd.c), so the sleep watches a signalfd of the signals
+ * the program's mask lets through and asks whether one of them would do something
+ * ({@link HostSignalSleep}, {@link HostSignals}, shared with the Linux shim): FreeBSD's EINTR.
  */
 final class FreeBsdHostSignals implements FreeBsdSignalTarget {
     private static final int KIND_ASYNCIO = 0;
@@ -64,7 +65,13 @@ final class FreeBsdHostSignals implements FreeBsdSignalTarget {
         return rc == 0;
     }
 
-    /** A sleeping call notices a host signal within this (its handler runs when the call returns). */
+    /** A host signal ends the sleep at once (its handler runs when the call returns). */
+    @Override
+    public HostSignalSleep openSleep() {
+        return HostSignalSleep.open(host);
+    }
+
+    /** Where the sleep cannot watch a signalfd, it notices a host signal within this. */
     @Override
     public long interruptPollNanos() {
         return HostSignals.POLL_NANOS;

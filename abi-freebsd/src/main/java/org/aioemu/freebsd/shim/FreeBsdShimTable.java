@@ -23,12 +23,12 @@ import org.aioemu.freebsd.FreeBsdSigevent;
  *
  * <pre>
  * struct freebsd_table {
- *     struct aioemu_bridge head;                                   //   0 (BridgeTable.HEAD, 48 bytes)
- *     uint64_t layouts;       // 48 C: sizeof aiocb | sigevent << 16 | kevent << 32 | (_NSIG - 1) << 48
- *     int (*sigqueue)(int signo, int kind, long value, int tid);   //  56 C
- *     int (*withdraw)(int signo, long value);                      //  64 C
- *     int32_t *errno_map;     // 72 C: int32_t[128]; Java fills it, FreeBSD number -> host number
- *     long (*aio_read)(struct aiocb *);                            //  80 Java, slot 4
+ *     struct aioemu_bridge head;                                   //   0 (BridgeTable.HEAD, 56 bytes)
+ *     uint64_t layouts;       // 56 C: sizeof aiocb | sigevent << 16 | kevent << 32 | (_NSIG - 1) << 48
+ *     int (*sigqueue)(int signo, int kind, long value, int tid);   //  64 C
+ *     int (*withdraw)(int signo, long value);                      //  72 C
+ *     int32_t *errno_map;     // 80 C: int32_t[128]; Java fills it, FreeBSD number -> host number
+ *     long (*aio_read)(struct aiocb *);                            //  88 Java, slot 4
  *     ... aio_write, aio_readv, aio_writev, aio_mlock, aio_fsync, aio_error, aio_return,
  *     aio_suspend, aio_cancel, aio_waitcomplete, lio_listio, kqueue, kevent   // slots 5..17
  * };

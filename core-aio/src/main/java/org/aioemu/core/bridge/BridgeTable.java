@@ -29,6 +29,7 @@ import org.aioemu.core.host.ForeignMemory;
  *     void (*on_exit)(int32_t status);                        // 24 Java: run the exit policy
  *     int (*interrupting)(void);                              // 32 C: a signal that ends this thread's sleep, or 0
  *     void (*thread_start_mask)(int starting);                // 40 C: around a thread start: the new thread blocks signals
+ *     int (*wait_signalfd)(int fd);                           // 48 C: a signalfd for this thread's sleep, or -errno
  * };                                                          // then the ABI's slots
  * </pre>
  */
@@ -39,12 +40,14 @@ public final class BridgeTable {
             ADDRESS.withName("safe_copy"),
             ADDRESS.withName("on_exit"),
             ADDRESS.withName("interrupting"),
-            ADDRESS.withName("thread_start_mask")).withName("aioemu_bridge");
+            ADDRESS.withName("thread_start_mask"),
+            ADDRESS.withName("wait_signalfd")).withName("aioemu_bridge");
 
     private static final VarHandle JVM_EXITING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("jvm_exiting"));
     private static final VarHandle SAFE_COPY = HEAD.varHandle(MemoryLayout.PathElement.groupElement("safe_copy"));
     private static final VarHandle ON_EXIT = HEAD.varHandle(MemoryLayout.PathElement.groupElement("on_exit"));
     private static final VarHandle INTERRUPTING = HEAD.varHandle(MemoryLayout.PathElement.groupElement("interrupting"));
+    private static final VarHandle WAIT_SIGNALFD = HEAD.varHandle(MemoryLayout.PathElement.groupElement("wait_signalfd"));
     private static final VarHandle THREAD_START_MASK = HEAD.varHandle(MemoryLayout.PathElement.groupElement("thread_start_mask"));
     private static final FunctionDescriptor ON_EXIT_DESCRIPTOR = FunctionDescriptor.ofVoid(JAVA_INT);
 
@@ -115,12 +118,13 @@ public final class BridgeTable {
     /**
      * The program's real signals for the emulation's interruptible sleeps: the C side's
      * {@code int interrupting(void)}, asked on the sleeping thread while the call has the
-     * program's signals blocked (aioemu_jvm.h).
+     * program's signals blocked (aioemu_jvm.h), and its {@code int wait_signalfd(int)}.
      */
     public HostSignals hostSignals() {
         MemorySegment fn = (MemorySegment) INTERRUPTING.get(table, 0L);
-        if (fn.address() == 0) throw new IllegalStateException("the shim left interrupting() empty");
-        return new HostSignals(fn);
+        MemorySegment sfd = (MemorySegment) WAIT_SIGNALFD.get(table, 0L);
+        if (fn.address() == 0 || sfd.address() == 0) throw new IllegalStateException("the shim left interrupting() or wait_signalfd() empty");
+        return new HostSignals(fn, sfd);
     }
 
     /** The C library's fault-safe copy {@code long (void *dst, const void *src, size_t n)}, or NULL. */

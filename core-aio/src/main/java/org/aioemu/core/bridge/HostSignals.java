@@ -10,20 +10,41 @@ import java.lang.invoke.MethodHandle;
 /**
  * The program's real signals, for an emulated call that sleeps inside the JVM. A host signal
  * cannot end such a sleep by itself (a Java park resumes after the handler ran), so a shim
- * calls in with the program's signals blocked (aioemu_jvm.h, {@code aioemu_signals_block}) and
- * the sleep asks {@link #pending()} at least every {@link #POLL_NANOS}; a nonzero answer ends
- * it with the ABI's EINTR, and the signal's handler runs when the shim restores the mask, before
- * the call returns to the program. ABI-neutral: which errno and whether the call starts over
- * are the ABI's.
+ * calls in with the program's signals blocked (aioemu_jvm.h, {@code aioemu_signals_block}); the
+ * sleep watches a signalfd of the signals its call lets through ({@link HostSignalSleep}), or,
+ * where it cannot, asks {@link #pending()} at least every {@link #POLL_NANOS}. A nonzero answer
+ * ends it with the ABI's EINTR, and the signal's handler runs when the shim restores the mask,
+ * before the call returns to the program. ABI-neutral: which errno and whether the call starts
+ * over are the ABI's.
  */
 public final class HostSignals {
-    /** A sleeping call notices a host signal within this. */
-    public static final long POLL_NANOS = 10_000_000L;
+    /**
+     * A sleeping call that cannot watch a signalfd (a sleep at the device, or no fds to be had)
+     * notices a host signal within this (milliseconds: the system property
+     * {@code aioemu.signalPollMillis}, default 10).
+     */
+    public static final long POLL_NANOS = Long.getLong("aioemu.signalPollMillis", 10L) * 1_000_000L;
 
     private final MethodHandle interrupting;   // int (void)
+    private final MethodHandle waitSignalfd;   // int (int fd)
 
-    HostSignals(MemorySegment interrupting) {
+    HostSignals(MemorySegment interrupting, MemorySegment waitSignalfd) {
         this.interrupting = Linker.nativeLinker().downcallHandle(interrupting, FunctionDescriptor.of(JAVA_INT));
+        this.waitSignalfd = Linker.nativeLinker().downcallHandle(waitSignalfd, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    /**
+     * Asked on the sleeping thread: with {@code fd} -1 a new signalfd (non-blocking) that turns
+     * readable when a signal the call lets through is pending; with an fd from here, that one
+     * stops counting the signals pending now. The fd, or -errno (EINVAL outside a call that
+     * blocked the program's signals).
+     */
+    int waitSignalfd(int fd) {
+        try {
+            return (int) waitSignalfd.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("wait_signalfd", t);
+        }
     }
 
     /**

@@ -117,6 +117,7 @@ public final class HostIo {
     private static final MethodHandle SIGACTION = downcall("sigaction", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     // int poll(struct pollfd *fds, nfds_t nfds, int timeout); nfds_t is unsigned long
     private static final MethodHandle POLL = downcall("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    private static final MethodHandle PPOLL = downcall("ppoll", JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1", JAVA_INT, JAVA_INT);
     private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
@@ -692,6 +693,20 @@ public final class HostIo {
         MemorySegment cs = CAPTURE.get();
         try {
             return result((int) POLL.invokeExact(cs, pollfds, (long) nfds, timeoutMillis), cs);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * ppoll(2) with a timespec timeout (nanosecond precision; {@code timeout} NULL waits forever)
+     * and no signal mask change: the number of ready entries, 0 on timeout, or -errno.
+     */
+    public static int ppoll(MemorySegment pollfds, int nfds, MemorySegment timeout) {
+        Objects.checkFromIndexSize(0L, nfds * PollFd.LAYOUT.byteSize(), pollfds.byteSize());
+        MemorySegment cs = CAPTURE.get();
+        try {
+            return result((int) PPOLL.invokeExact(cs, pollfds, (long) nfds, timeout, MemorySegment.NULL), cs);
         } catch (Throwable t) {
             throw unexpected(t);
         }

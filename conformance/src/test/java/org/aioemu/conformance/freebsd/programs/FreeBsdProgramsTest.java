@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.aioemu.conformance.programs.CPrograms;
@@ -93,13 +94,28 @@ class FreeBsdProgramsTest {
     @DisplayName("freebsd vfs_aio.c aio_proc_rundown (FBSD-67/68) + posix _exit: a child _exits with AIO queued; the parent leaves main with a read queued")
     void exitPolicy() throws Exception { check("exit_policy"); }
 
-    /** Builds NAME.c as 'aioemu cc --abi freebsd' does, runs it as 'aioemu exec --abi freebsd' does, compares stdout. */
+    @Test
+    @DisplayName("aioemu: the same interrupted sleeps with every way of noticing a signal by asking again put off for ten minutes: each sleep ends when the signal arrives")
+    void signalEndsTheSleepItself() throws Exception {
+        check("signal_eintr", "signal_eintr-no-polling",
+                Map.of("AIOEMU_JVM_OPTS", "-Daioemu.signalRecheckMillis=600000 -Daioemu.signalPollMillis=600000"));
+    }
+
     private static void check(String name) throws IOException, InterruptedException {
+        check(name, name, Map.of());
+    }
+
+    /**
+     * Builds NAME.c as 'aioemu cc --abi freebsd' does, runs it as 'aioemu exec --abi freebsd' does
+     * (with {@code env} added) under the name {@code run}, compares stdout with NAME.expected.
+     */
+    private static void check(String name, String run, Map<String, String> env) throws IOException, InterruptedException {
         Path src = SOURCES.resolve(name + ".c").toAbsolutePath();
-        Path exe = bin.resolve(name);
+        Path exe = bin.resolve(run);
         CPrograms.compile(ShimCompiler.command(FreeBsdShimEntry.ABI, List.of("-Wall", "-o", exe.toString(), src.toString(), "-lpthread")),
-                bin.resolve(name + ".cc.log"));
-        CPrograms.run(name, ExecEnvironment.of(FreeBsdShimEntry.ABI, null, null).processBuilder(List.of(exe.toString())), bin)
-                .expect(Files.readString(SOURCES.resolve(name + ".expected")));
+                bin.resolve(run + ".cc.log"));
+        ProcessBuilder pb = ExecEnvironment.of(FreeBsdShimEntry.ABI, null, null).processBuilder(List.of(exe.toString()));
+        pb.environment().putAll(env);
+        CPrograms.run(run, pb, bin).expect(Files.readString(SOURCES.resolve(name + ".expected")));
     }
 }
