@@ -176,28 +176,42 @@ final class LinuxAioContext implements CompletionSink {
                 if (host != null && host.pending() != 0) return n > 0 ? n : -LinuxErrno.EINTR;
                 long wait = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
                 if (host != null && sleep == null) sleep = HostSignalSleep.open(host);
-                if (sleep != null) {
-                    sleepOnHost(sleep, wait);
-                } else if (!sleepHere(host == null ? wait : Math.min(wait, HostSignals.POLL_NANOS))) {
-                    return n > 0 ? n : -LinuxErrno.EINTR;
-                }
+                if (host != null && sleep == null) wait = Math.min(wait, HostSignals.POLL_NANOS);   // no fds for one: look now and then
+                if (!sleep(sleep, wait)) return n > 0 ? n : -LinuxErrno.EINTR;
             }
         } finally {
             if (sleep != null) sleep.close();
         }
     }
 
-    /** A park until a completion or the context's death wakes it; false if the thread was interrupted. */
-    private boolean sleepHere(long wait) {
+    /**
+     * One sleep until a completion, the context's death or the deadline: a Java park, or with
+     * {@code host} a sleep in the host that a program signal also ends. The sleeper is counted
+     * (and listed) before its last look at the ring, so a completion after that look wakes it.
+     * False if the thread was interrupted.
+     */
+    private boolean sleep(HostSignalSleep host, long wait) {
         lock.lock();
         try {
             waiters++;
+            if (host != null) sleepers.add(host);
             try {
                 if (ring.available() == 0 && !isDead()) {
-                    if (wait == Long.MAX_VALUE) arrived.await();
-                    else arrived.awaitNanos(wait);
+                    if (host != null) {
+                        lock.unlock();   // completions take the lock to wake it
+                        try {
+                            host.sleep(wait);
+                        } finally {
+                            lock.lock();
+                        }
+                    } else if (wait == Long.MAX_VALUE) {
+                        arrived.await();
+                    } else {
+                        arrived.awaitNanos(wait);
+                    }
                 }
             } finally {
+                if (host != null) sleepers.remove(host);
                 waiters--;
             }
             return true;
@@ -205,32 +219,6 @@ final class LinuxAioContext implements CompletionSink {
             return false;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * A sleep in the host that a completion, the context's death or a program signal ends. The
-     * sleeper is listed (and counted in {@code waiters}) before the last look at the ring, so a
-     * completion after that look finds it and wakes it.
-     */
-    private void sleepOnHost(HostSignalSleep sleep, long wait) {
-        lock.lock();
-        try {
-            waiters++;
-            sleepers.add(sleep);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            if (ring.available() == 0 && !isDead()) sleep.sleep(wait);
-        } finally {
-            lock.lock();
-            try {
-                sleepers.remove(sleep);
-                waiters--;
-            } finally {
-                lock.unlock();
-            }
         }
     }
 }

@@ -1,11 +1,11 @@
 package org.aioemu.linux;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
+
+import org.aioemu.core.host.HostTimespec;
 
 /**
  * <pre>
@@ -18,9 +18,8 @@ import java.lang.invoke.VarHandle;
 public final class LinuxTimespec {
     private LinuxTimespec() {}
 
-    public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            JAVA_LONG.withName("tv_sec"),
-            JAVA_LONG.withName("tv_nsec")).withName("timespec");
+    /** The guest's timespec is the host's (x86_64 Linux both): one layout, the core's. */
+    public static final StructLayout LAYOUT = HostTimespec.LAYOUT;
 
     public static final long SIZE = LAYOUT.byteSize();
 
@@ -37,6 +36,6 @@ public final class LinuxTimespec {
 
     /** Writes a non-negative duration in nanoseconds as seconds and nanoseconds. */
     public static void set(MemorySegment ts, long nanos) {
-        set(ts, nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        HostTimespec.set(ts, nanos);
     }
 }
