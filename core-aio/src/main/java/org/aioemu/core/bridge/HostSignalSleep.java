@@ -2,6 +2,7 @@ package org.aioemu.core.bridge;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.locks.LockSupport;
 
 import org.aioemu.core.host.HostConstants;
 import org.aioemu.core.host.HostIo;
@@ -34,6 +35,7 @@ public final class HostSignalSleep implements AutoCloseable {
     private final int wakeFd;
     private int signalFd;
     private boolean closed;   // guarded by this
+    private boolean lost;     // guarded by this: the program closed one of the two fds (see sleep)
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment fds = arena.allocate(PollFd.LAYOUT, 2);
     private final MemorySegment timeout = arena.allocate(HostTimespec.LAYOUT);
@@ -63,7 +65,7 @@ public final class HostSignalSleep implements AutoCloseable {
      * a late waker must not write into an fd number the program may have been given since.
      */
     public synchronized void wake() {
-        if (!closed) HostIo.writeEventfd(wakeFd, 1);
+        if (!closed && !lost) HostIo.writeEventfd(wakeFd, 1);
     }
 
     /**
@@ -72,9 +74,22 @@ public final class HostSignalSleep implements AutoCloseable {
      * {@link HostSignals#pending()} as it did before sleeping.
      */
     public void sleep(long nanos) {
+        if (lost) {   // no wake-ups reach it any more: a slice, then the caller looks again
+            LockSupport.parkNanos(Math.max(0, Math.min(nanos, HostSignals.POLL_NANOS)));
+            return;
+        }
         HostTimespec.set(timeout, Math.max(0, Math.min(nanos, RECHECK_NANOS)));
         int n = HostIo.ppoll(fds, 2, timeout);
         if (n <= 0) return;   // timeout, or EINTR from a JVM-internal signal: the caller looks again
+        if (((PollFd.revents(fds, WAKE) | PollFd.revents(fds, SIGNAL)) & HostConstants.POLLNVAL) != 0) {
+            // The program closed an fd it did not open: its number may be the program's next file,
+            // so this sleep never writes, reads or closes either number again (ppoll would answer
+            // POLLNVAL at once, over and over).
+            synchronized (this) {
+                lost = true;
+            }
+            return;
+        }
         if (PollFd.revents(fds, WAKE) != 0) HostIo.readEventfd(wakeFd);
         if (PollFd.revents(fds, SIGNAL) != 0 && signals.pending() == 0) {
             int narrowed = signals.waitSignalfd(signalFd);   // pending, but nothing would happen: stop counting it
@@ -84,12 +99,14 @@ public final class HostSignalSleep implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean ours;
         synchronized (this) {
             if (closed) return;
             closed = true;
-            HostIo.close(wakeFd);
+            ours = !lost;
+            if (ours) HostIo.close(wakeFd);
         }
-        HostIo.close(signalFd);   // only the sleeping thread uses it
+        if (ours) HostIo.close(signalFd);   // only the sleeping thread uses it
         arena.close();
     }
 }

@@ -116,6 +116,10 @@ class LinuxProgramsTest {
         check("signal_wakeup", Map.of("AIOEMU_JVM_OPTS", "-Daioemu.signalRecheckMillis=600000 -Daioemu.signalPollMillis=600000"));
     }
 
+    @Test
+    @DisplayName("aioemu: another thread closes the sleeping io_getevents' signalfd: the sleep does not spin on the dead fd, and a signal still ends it")
+    void signalFdsTaken() throws Exception { check("signal_fds_taken"); }
+
     private static void check(String name) throws IOException, InterruptedException {
         check(name, Map.of());
     }
