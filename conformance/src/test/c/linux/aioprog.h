@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline const char *errname(int e) {
@@ -72,6 +74,20 @@ static inline int reap_one(io_context_t ctx, struct io_event *ev) {
 }
 
 static inline const char *yes(int b) { return b ? "yes" : "no"; }
+
+/* CLOCK_MONOTONIC in ms, and the calling thread's CPU time in ms: how long a wait took, and
+   whether it spun while it waited. */
+static inline long now_ms(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+static inline long thread_cpu_ms(void) {
+    struct rusage u;
+    getrusage(RUSAGE_THREAD, &u);
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000L + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000L;
+}
 
 static inline void usage_check(int argc) {
     if (argc < 2) { fprintf(stderr, "usage: prog TEMPDIR\n"); exit(2); }
